@@ -1,0 +1,155 @@
+"""The ``newsprism`` command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsprism.settings import Settings
+
+app = typer.Typer(
+    help="newsprism: every side of every news story, self-hosted.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    return Settings().prepare()
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from newsprism.store.db import open_database
+
+    return open_database(settings.effective_database_url)
+
+
+@app.command()
+def run(
+    host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
+    port: int | None = typer.Option(None, help="Port to listen on (default from settings)."),
+) -> None:
+    """Poll the feeds on a schedule, build stories and serve the web UI: the whole product."""
+    from newsprism.jobs.runner import run_forever
+
+    settings = _settings()
+    run_forever(settings, host=host or settings.host, port=port or settings.port, console=console)
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
+    port: int | None = typer.Option(None, help="Port to listen on (default from settings)."),
+) -> None:
+    """Serve the web UI and JSON API only (no polling)."""
+    from newsprism.jobs.runner import serve_only
+
+    settings = _settings()
+    serve_only(settings, host=host or settings.host, port=port or settings.port, console=console)
+
+
+@app.command()
+def ingest(
+    once: bool = typer.Option(
+        False, "--once", help="Poll every due feed once, process the new articles, then exit."
+    ),
+) -> None:
+    """Poll the feeds (with --once: one pass, then a summary table)."""
+    from newsprism.jobs.runner import ingest_once, run_ingest_loop
+
+    settings = _settings()
+    if once:
+        report = ingest_once(settings, console=console)
+        table = Table(title="Ingest pass")
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        for key, value in report.items():
+            table.add_row(key.replace("_", " "), str(value))
+        Console().print(table)
+    else:
+        run_ingest_loop(settings, console=console)
+
+
+@app.command("import")
+def import_(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL or JSONL.gz file."),
+) -> None:
+    """Import an archive of already-fetched articles and run them through the pipeline."""
+    from newsprism.jobs.runner import import_archive
+
+    settings = _settings()
+    report = import_archive(settings, path, console=console)
+    table = Table(title=f"Import of {path.name}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in report.items():
+        table.add_row(key.replace("_", " "), str(value))
+    Console().print(table)
+
+
+@app.command()
+def export(
+    output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+) -> None:
+    """Export every story as JSONL: id, title, numbers, summary and its articles."""
+    from newsprism.jobs.exporter import iter_story_exports
+
+    settings = _settings()
+    engine = _engine(settings)
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        count = 0
+        for record in iter_story_exports(engine):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if output:
+            out.close()
+    console.print(f"exported {count} stories")
+
+
+@app.command()
+def extract(
+    source: str = typer.Argument(..., help="An HTML file (optionally .gz) or an http(s) URL."),
+    url: str | None = typer.Option(None, help="The page's URL, when SOURCE is a file."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Show what the extractor gets from one page."""
+    from newsprism.ingest.extract import extract_source
+
+    settings = _settings()
+    result = extract_source(source, url=url, settings=settings)
+    data = {
+        "url": result.url,
+        "canonical_url": result.canonical_url,
+        "title": result.title,
+        "author": result.author,
+        "published": result.published,
+        "language": result.language,
+        "image_url": result.image_url,
+        "sitename": result.sitename,
+        "text": result.text,
+    }
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table(show_header=False)
+    for key, value in data.items():
+        shown = value if key != "text" or value is None or len(value) < 600 else value[:600] + "…"
+        table.add_row(key, str(shown))
+    Console().print(table)
+
+
+def _register_subcommands() -> None:
+    from newsprism.sources.cli import sources_app
+
+    app.add_typer(sources_app, name="sources", help="List, import and export outlets and feeds.")
+
+
+_register_subcommands()

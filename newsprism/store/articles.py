@@ -1,0 +1,79 @@
+"""Articles: idempotent inserts keyed on the normalised-URL hash, and reads."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, insert, select
+
+from newsprism.ingest.urls import host_of, url_hash
+from newsprism.models import RawArticle
+from newsprism.store.db import utcnow
+from newsprism.store.outlets import ensure_outlet, outlet_id_for_host
+from newsprism.store.schema import articles
+
+
+def article_exists(conn: Connection, url: str) -> bool:
+    return bool(known_url_hashes(conn, [url_hash(url)]))
+
+
+def known_url_hashes(conn: Connection, hashes: list[str]) -> set[str]:
+    if not hashes:
+        return set()
+    by_url = conn.execute(select(articles.c.url_hash).where(articles.c.url_hash.in_(hashes)))
+    by_canonical = conn.execute(
+        select(articles.c.canonical_hash).where(articles.c.canonical_hash.in_(hashes))
+    )
+    return {row[0] for row in by_url} | {row[0] for row in by_canonical}
+
+
+def add_article(
+    conn: Connection, raw: RawArticle, *, feed_id: int | None = None, outlet_id: int | None = None
+) -> int | None:
+    """Insert an article unless its URL (or canonical URL) is known; id of the new row.
+
+    The outlet is the one given, else the catalogue outlet whose domain is the longest
+    suffix of the URL's host (or of ``raw.outlet_domain``), else a new unrated outlet.
+    """
+    keys = {url_hash(raw.url)}
+    if raw.canonical_url:
+        keys.add(url_hash(raw.canonical_url))
+    if known_url_hashes(conn, sorted(keys)):
+        return None
+    if outlet_id is None:
+        outlet_id = _outlet_for(conn, raw)
+    return conn.execute(
+        insert(articles).values(
+            url_hash=url_hash(raw.url),
+            url=raw.url,
+            canonical_url=raw.canonical_url,
+            canonical_hash=url_hash(raw.canonical_url) if raw.canonical_url else None,
+            outlet_id=outlet_id,
+            feed_id=feed_id,
+            external_id=raw.external_id,
+            title=raw.title,
+            lede=raw.lede,
+            text=raw.text,
+            author=raw.author,
+            image_url=raw.image_url,
+            language=raw.language,
+            published_at=raw.published,
+            fetched_at=utcnow(),
+            text_source=raw.text_source,
+            extraction_error=raw.extraction_error,
+        )
+    ).inserted_primary_key[0]
+
+
+def _outlet_for(conn: Connection, raw: RawArticle) -> int | None:
+    for host in (host_of(raw.url), (raw.outlet_domain or "").lower()):
+        if host:
+            found = outlet_id_for_host(conn, host)
+            if found is not None:
+                return found
+    domain = (raw.outlet_domain or host_of(raw.url)).lower()
+    if not domain:
+        return None
+    return ensure_outlet(conn, domain=domain, name=raw.outlet_name, origin="auto")
+
+
+def count_articles(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(articles)).scalar_one()

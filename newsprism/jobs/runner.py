@@ -1,0 +1,221 @@
+"""The embedded runner: one process that polls, processes and serves.
+
+``newsprism run`` starts the web server in the main thread (uvicorn handles Ctrl-C)
+and a worker thread that polls due feeds, clusters new articles and refreshes
+stories, then sleeps until the next pass. Stopping is clean: the worker finishes the
+step it is in (each step commits as a unit) and the next start resumes from the
+database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine
+
+from newsprism.ingest.archive import ArchiveProblem, read_archive
+from newsprism.jobs.pipeline import Pipeline
+from newsprism.settings import Settings
+from newsprism.store.articles import add_article
+from newsprism.store.db import open_database
+from newsprism.store.feeds import add_event
+from newsprism.stories.cluster import ClusterParams
+
+# Seconds between two passes of the worker; each pass polls only the feeds that are due.
+PASS_INTERVAL_SECONDS = 60
+
+
+def open_instance(settings: Settings, console: Console | None = None) -> Engine:
+    """Migrate the database and load the bundled catalogue on first start."""
+    from newsprism.sources.catalogue import ensure_catalogue
+
+    engine = open_database(settings.effective_database_url)
+    loaded = ensure_catalogue(engine, settings)
+    if console is not None:
+        console.print(f"[bold]newsprism[/] data directory: {settings.data_dir}")
+        console.print(f"database: {engine.url.render_as_string(hide_password=True)}")
+        if loaded:
+            console.print(f"loaded the bundled catalogue: {loaded} outlets")
+    return engine
+
+
+def make_pipeline(engine: Engine, settings: Settings) -> Pipeline:
+    params = ClusterParams(
+        threshold=settings.story_threshold, window_hours=settings.story_window_hours
+    )
+    return Pipeline(engine, params=params, embedder_name=settings.embedding_backend)
+
+
+@contextmanager
+def _progress(console: Console | None) -> Iterator[Progress]:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=console is None,
+        transient=False,
+    )
+    with progress:
+        yield progress
+
+
+def import_archive(
+    settings: Settings, path: Path, *, console: Console | None = None
+) -> dict[str, int]:
+    engine = open_instance(settings, console)
+    report = {"lines_read": 0, "articles_new": 0, "duplicates": 0, "problems": 0}
+    with _progress(console) as progress:
+        task = progress.add_task(f"importing {path.name}", total=None)
+        chunk: list = []
+
+        def flush() -> None:
+            with engine.begin() as conn:
+                for item in chunk:
+                    if isinstance(item, ArchiveProblem):
+                        report["problems"] += 1
+                        add_event(
+                            conn,
+                            level="warning",
+                            kind="import-error",
+                            message=f"{path.name} line {item.line}: {item.message}",
+                        )
+                    elif add_article(conn, item) is None:
+                        report["duplicates"] += 1
+                    else:
+                        report["articles_new"] += 1
+            chunk.clear()
+
+        for item in read_archive(path):
+            report["lines_read"] += 1
+            chunk.append(item)
+            if len(chunk) == 500:
+                flush()
+                progress.update(task, completed=report["lines_read"])
+        flush()
+        progress.update(task, completed=report["lines_read"], total=report["lines_read"])
+        report.update(_process(engine, settings, progress))
+    return report
+
+
+def _process(
+    engine: Engine, settings: Settings, progress: Progress | None = None
+) -> dict[str, int]:
+    pipeline = make_pipeline(engine, settings)
+    cluster_task = refresh_task = None
+
+    def on_progress(event: str, done: int = 0, total: int | None = None) -> None:
+        nonlocal cluster_task, refresh_task
+        if progress is None:
+            return
+        if event == "clustered":
+            if cluster_task is None:
+                cluster_task = progress.add_task("clustering into stories", total=None)
+            progress.update(cluster_task, completed=done)
+        elif event == "refreshed":
+            if refresh_task is None:
+                refresh_task = progress.add_task("coverage and summaries", total=None)
+            progress.update(refresh_task, completed=done)
+
+    return pipeline.process(on_progress=on_progress).as_dict()
+
+
+def ingest_once(settings: Settings, *, console: Console | None = None) -> dict[str, int]:
+    """One polling pass over the due feeds, then clustering and refresh."""
+    from newsprism.ingest.poll import poll_once
+
+    engine = open_instance(settings, console)
+    with _progress(console) as progress:
+        feeds_task = progress.add_task("polling feeds", total=None)
+
+        def on_poll(event: str, **info: object) -> None:
+            total = info.get("total")
+            completed = info.get("completed")
+            progress.update(
+                feeds_task,
+                total=total if isinstance(total, int) else None,
+                completed=completed if isinstance(completed, int) else 0,
+            )
+
+        poll = poll_once(engine, settings=settings, on_progress=on_poll)
+        report = {key: int(value) for key, value in vars_of(poll).items()}
+        report.update(_process(engine, settings, progress))
+    return report
+
+
+def vars_of(report: object) -> dict[str, object]:
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(report) and not isinstance(report, type):
+        return asdict(report)
+    return dict(vars(report))
+
+
+def _worker(settings: Settings, engine: Engine, stop: threading.Event, console: Console) -> None:
+    from newsprism.ingest.poll import poll_once
+
+    pipeline = make_pipeline(engine, settings)
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            poll = vars_of(poll_once(engine, settings=settings))
+            if stop.is_set():
+                break
+            processed = pipeline.process().as_dict()
+            console.log(
+                "pass done: "
+                + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in {**poll, **processed}.items())
+            )
+        except Exception as error:  # keep serving; the failure is logged and recorded
+            console.log(f"[red]pass failed:[/] {error!r}")
+            with engine.begin() as conn:
+                add_event(conn, level="error", kind="pass-error", message=repr(error))
+        stop.wait(max(1.0, PASS_INTERVAL_SECONDS - (time.monotonic() - started)))
+
+
+def run_ingest_loop(settings: Settings, *, console: Console) -> None:
+    engine = open_instance(settings, console)
+    stop = threading.Event()
+    try:
+        _worker(settings, engine, stop, console)
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+def _serve(settings: Settings, engine: Engine, host: str, port: int, console: Console) -> None:
+    import uvicorn
+
+    from newsprism.web.app import create_app
+
+    console.print(f"web UI on [bold]http://{host}:{port}[/]  (Ctrl-C stops)")
+    config = uvicorn.Config(create_app(settings, engine), host=host, port=port, log_level="warning")
+    uvicorn.Server(config).run()
+
+
+def serve_only(settings: Settings, *, host: str, port: int, console: Console) -> None:
+    engine = open_instance(settings, console)
+    _serve(settings, engine, host, port, console)
+
+
+def run_forever(settings: Settings, *, host: str, port: int, console: Console) -> None:
+    engine = open_instance(settings, console)
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=_worker, args=(settings, engine, stop, console), name="newsprism-worker", daemon=True
+    )
+    worker.start()
+    try:
+        _serve(settings, engine, host, port, console)
+    finally:
+        console.print("stopping: finishing the current step…")
+        stop.set()
+        worker.join(timeout=30)
+        engine.dispose()
+        console.print("stopped; the next start resumes from the database")

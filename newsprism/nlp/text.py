@@ -1,0 +1,70 @@
+"""Text helpers shared by clustering and summaries: cleaning, ledes, sentences, terms."""
+
+from __future__ import annotations
+
+import re
+
+import ftfy
+
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+# Short stopword lists for the languages of the bundled catalogue; TF-IDF weights do
+# most of the work, these only keep the commonest words out of the term vectors.
+_STOPWORDS = frozenset(
+    """
+    the a an and or of to in on for with at by from as is was are were be been being has have
+    had it its this that these those he she they we you i not but said says say will would
+    could should about after over into than more most new his her their our who what when
+    where which while also just up out one two can may might no so if there then them him
+    el la los las de del y en que un una por con para es se al lo su sus como más pero ha
+    le les des du et à au aux est une pour dans sur par qui pas ce cette il elle ont été
+    der die das und ist im den dem ein eine zu mit von auf für nicht sich des es auch bei
+    o os as um uma do da dos das em no na com não por para
+    """.split()
+)
+
+
+def clean(text: str | None) -> str:
+    """Repair mojibake (ftfy) and collapse whitespace; '' for None or 'None'."""
+    if not text or text == "None":
+        return ""
+    return _SPACES.sub(" ", ftfy.fix_text(text)).strip()
+
+
+def first_words(text: str, count: int) -> str:
+    return " ".join(text.split()[:count])
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased word tokens without stopwords (any script with word characters)."""
+    return [word for word in (w.lower() for w in _WORD.findall(text)) if word not in _STOPWORDS]
+
+
+# A sentence ends at . ! ? … (optionally followed by quotes/brackets) before whitespace
+# and an upper-case letter, digit or opening quote; common abbreviations don't end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[¿¡]?[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω0-9])")
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|St|Jr|Sr|Inc|Corp|Co|Ltd|"
+    r"U\.S|U\.K|U\.N|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs|etc|Sr|Sra|"
+    r"Dña|Mme|Mlle|Hr|Fr|Nr|z\.B|bzw|ca)|\b[A-Z])\.$"
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Split news text into sentences; paragraphs (newlines) always split."""
+    result: list[str] = []
+    for paragraph in text.splitlines():
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        pending = ""
+        for piece in _SENTENCE_END.split(paragraph):
+            pending = f"{pending} {piece}".strip() if pending else piece.strip()
+            if _ABBREVIATIONS.search(pending):
+                continue
+            result.append(pending)
+            pending = ""
+        if pending:
+            result.append(pending)
+    return result

@@ -1,0 +1,340 @@
+"""Stories: the clustering state, and the reads the pages and exports need."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+
+from newsprism.models import ArticleForClustering
+from newsprism.store.db import as_utc, utcnow
+from newsprism.store.schema import articles, outlets, stories
+
+
+@dataclass(slots=True)
+class StoryState:
+    """What the online clusterer keeps of an open story."""
+
+    id: int
+    title: str
+    centroid: bytes | None
+    article_count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+# --- clustering state -------------------------------------------------------------
+
+
+def unassigned_articles(
+    conn: Connection, *, limit: int | None = None
+) -> list[ArticleForClustering]:
+    """Articles not yet in a story, oldest first (clustering is order-dependent)."""
+    when = func.coalesce(articles.c.published_at, articles.c.fetched_at)
+    query = (
+        select(
+            articles.c.id,
+            articles.c.title,
+            articles.c.lede,
+            articles.c.text,
+            when.label("when"),
+            articles.c.outlet_id,
+            articles.c.language,
+        )
+        .where(articles.c.story_id.is_(None))
+        .order_by(when, articles.c.id)
+    )
+    if limit:
+        query = query.limit(limit)
+    return [
+        ArticleForClustering(
+            id=row.id,
+            title=row.title,
+            lede=row.lede,
+            published=as_utc(row.when),
+            outlet_id=row.outlet_id,
+            language=row.language,
+            text=row.text,
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def open_stories(conn: Connection, *, seen_since: datetime) -> list[StoryState]:
+    rows = conn.execute(
+        select(
+            stories.c.id,
+            stories.c.title,
+            stories.c.centroid,
+            stories.c.article_count,
+            stories.c.first_seen,
+            stories.c.last_seen,
+        ).where(stories.c.last_seen >= seen_since, stories.c.merged_into.is_(None))
+    )
+    return [
+        StoryState(
+            id=row.id,
+            title=row.title,
+            centroid=row.centroid,
+            article_count=row.article_count,
+            first_seen=as_utc(row.first_seen),
+            last_seen=as_utc(row.last_seen),
+        )
+        for row in rows
+    ]
+
+
+def create_story(conn: Connection, *, title: str, first_seen: datetime, centroid: bytes) -> int:
+    return conn.execute(
+        insert(stories).values(
+            title=title,
+            first_seen=first_seen,
+            last_seen=first_seen,
+            centroid=centroid,
+            article_count=0,
+            source_count=0,
+            needs_refresh=True,
+            updated_at=utcnow(),
+        )
+    ).inserted_primary_key[0]
+
+
+def attach_article(
+    conn: Connection,
+    *,
+    article_id: int,
+    story_id: int,
+    similarity: float | None,
+    embedding: bytes | None = None,
+) -> None:
+    values: dict[str, Any] = {"story_id": story_id, "similarity": similarity}
+    if embedding is not None:
+        values["embedding"] = embedding
+    conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
+
+
+def save_story_state(conn: Connection, state: StoryState) -> None:
+    """Write back centroid, counts and times after articles joined a story."""
+    counts = conn.execute(
+        select(
+            func.count(articles.c.id),
+            func.count(func.distinct(articles.c.outlet_id)),
+        ).where(articles.c.story_id == state.id)
+    ).one()
+    # An empty title keeps the stored one (the refresh step picks the representative).
+    title = {"title": state.title} if state.title else {}
+    conn.execute(
+        update(stories)
+        .where(stories.c.id == state.id)
+        .values(
+            **title,
+            centroid=state.centroid,
+            article_count=counts[0],
+            source_count=counts[1],
+            first_seen=state.first_seen,
+            last_seen=state.last_seen,
+            needs_refresh=True,
+            updated_at=utcnow(),
+        )
+    )
+
+
+def stories_needing_refresh(conn: Connection, *, limit: int = 500) -> list[int]:
+    return list(
+        conn.execute(
+            select(stories.c.id)
+            .where(stories.c.needs_refresh.is_(True), stories.c.merged_into.is_(None))
+            .order_by(stories.c.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def save_story_refresh(
+    conn: Connection,
+    story_id: int,
+    *,
+    title: str,
+    summary: dict[str, Any],
+    coverage: dict[str, Any],
+) -> None:
+    conn.execute(
+        update(stories)
+        .where(stories.c.id == story_id)
+        .values(
+            title=title,
+            summary_json=json.dumps(summary, ensure_ascii=False),
+            coverage_json=json.dumps(coverage, ensure_ascii=False),
+            needs_refresh=False,
+            updated_at=utcnow(),
+        )
+    )
+
+
+# --- reads for pages, API and export ----------------------------------------------
+
+
+def count_stories(conn: Connection) -> int:
+    return conn.execute(
+        select(func.count()).select_from(stories).where(stories.c.merged_into.is_(None))
+    ).scalar_one()
+
+
+def list_stories(
+    conn: Connection,
+    *,
+    limit: int = 30,
+    offset: int = 0,
+    min_sources: int = 1,
+    order: str = "biggest",
+) -> list[dict[str, Any]]:
+    """Stories for a listing: "biggest" (most sources, then newest) or "latest"."""
+    ordering = (
+        (stories.c.last_seen.desc(), stories.c.id.desc())
+        if order == "latest"
+        else (stories.c.source_count.desc(), stories.c.last_seen.desc(), stories.c.id.desc())
+    )
+    rows = conn.execute(
+        select(stories)
+        .where(stories.c.merged_into.is_(None), stories.c.source_count >= min_sources)
+        .order_by(*ordering)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_story_dict(row) for row in rows]
+
+
+def get_story(conn: Connection, story_id: int) -> dict[str, Any] | None:
+    """The story, following merge redirects (the result's id may differ)."""
+    seen: set[int] = set()
+    while story_id not in seen:
+        seen.add(story_id)
+        row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+        if row is None:
+            return None
+        if row.merged_into is None:
+            return _story_dict(row)
+        story_id = row.merged_into
+    return None
+
+
+def iter_all_story_ids(conn: Connection) -> Iterable[int]:
+    return conn.execute(
+        select(stories.c.id).where(stories.c.merged_into.is_(None)).order_by(stories.c.id)
+    ).scalars()
+
+
+def story_articles(conn: Connection, story_id: int) -> list[dict[str, Any]]:
+    """A story's articles with their outlet, oldest first."""
+    rows = conn.execute(
+        select(
+            articles.c.id,
+            articles.c.url,
+            articles.c.canonical_url,
+            articles.c.title,
+            articles.c.lede,
+            articles.c.text,
+            articles.c.author,
+            articles.c.language,
+            articles.c.published_at,
+            articles.c.fetched_at,
+            articles.c.text_source,
+            articles.c.similarity,
+            articles.c.external_id,
+            articles.c.outlet_id,
+            outlets.c.domain.label("outlet_domain"),
+            outlets.c.name.label("outlet_name"),
+            outlets.c.country.label("outlet_country"),
+            outlets.c.language.label("outlet_language"),
+            outlets.c.owner.label("outlet_owner"),
+            outlets.c.ownership_typology.label("outlet_ownership_typology"),
+        )
+        .select_from(articles.outerjoin(outlets, articles.c.outlet_id == outlets.c.id))
+        .where(articles.c.story_id == story_id)
+        .order_by(func.coalesce(articles.c.published_at, articles.c.fetched_at), articles.c.id)
+    )
+    result = []
+    for row in rows:
+        item = dict(row._mapping)
+        item["published_at"] = as_utc(item["published_at"])
+        item["fetched_at"] = as_utc(item["fetched_at"])
+        result.append(item)
+    return result
+
+
+def stories_of_outlet(conn: Connection, outlet_id: int, *, limit: int = 20) -> list[dict[str, Any]]:
+    story_ids = (
+        select(articles.c.story_id)
+        .where(articles.c.outlet_id == outlet_id, articles.c.story_id.is_not(None))
+        .distinct()
+    )
+    rows = conn.execute(
+        select(stories)
+        .where(and_(stories.c.id.in_(story_ids), or_(stories.c.merged_into.is_(None))))
+        .order_by(stories.c.last_seen.desc())
+        .limit(limit)
+    )
+    return [_story_dict(row) for row in rows]
+
+
+def _story_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "first_seen": as_utc(row.first_seen),
+        "last_seen": as_utc(row.last_seen),
+        "article_count": row.article_count,
+        "source_count": row.source_count,
+        "summary": json.loads(row.summary_json) if row.summary_json else None,
+        "coverage": json.loads(row.coverage_json) if row.coverage_json else None,
+        "updated_at": as_utc(row.updated_at),
+    }
+
+
+def members_of_stories_seen_since(
+    conn: Connection, *, seen_since: datetime
+) -> list[dict[str, Any]]:
+    """Articles (with embeddings) of open stories: what the clusterer reloads on start."""
+    open_ids = select(stories.c.id).where(
+        stories.c.last_seen >= seen_since, stories.c.merged_into.is_(None)
+    )
+    when = func.coalesce(articles.c.published_at, articles.c.fetched_at)
+    rows = conn.execute(
+        select(
+            articles.c.id,
+            articles.c.story_id,
+            articles.c.title,
+            articles.c.lede,
+            articles.c.text,
+            articles.c.embedding,
+            when.label("when"),
+        )
+        .where(articles.c.story_id.in_(open_ids))
+        .order_by(when, articles.c.id)
+    )
+    return [{**row._mapping, "when": as_utc(row.when)} for row in rows]
+
+
+def recent_clustered_texts(conn: Connection, *, before: datetime, limit: int) -> list[str]:
+    """Title + text of the latest clustered articles before a time: the TF-IDF warm-up."""
+    when = func.coalesce(articles.c.published_at, articles.c.fetched_at)
+    rows = conn.execute(
+        select(articles.c.title, articles.c.lede, articles.c.text)
+        .where(articles.c.story_id.is_not(None), when < before)
+        .order_by(when.desc(), articles.c.id.desc())
+        .limit(limit)
+    )
+    return [f"{row.title} {row.text or row.lede}" for row in rows][::-1]
+
+
+def article_embeddings(conn: Connection, story_id: int) -> dict[int, bytes]:
+    rows = conn.execute(
+        select(articles.c.id, articles.c.embedding).where(
+            articles.c.story_id == story_id, articles.c.embedding.is_not(None)
+        )
+    )
+    return {row.id: row.embedding for row in rows}

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         default=True,
         description="Load the bundled outlet catalogue into an empty database on first start.",
     )
+    load_allsides: bool = Field(
+        default=True,
+        description="Include the AllSides bias ratings (CC BY-NC 4.0, non-commercial use "
+        "only) when loading the bundled catalogue; commercial users set this to false.",
+    )
     poll_interval_seconds: int = Field(
         default=900, description="Seconds between two polls of the same feed."
     )

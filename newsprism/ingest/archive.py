@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from newsprism.models import RawArticle
-from newsprism.nlp.text import clean, first_words
+from newsprism.nlp.text import clean, clean_paragraphs, first_words
 
 
 @dataclass(slots=True)
@@ -68,7 +68,7 @@ def lede_of(text: str, *, words: int = 60) -> str:
 def record_to_article(record: dict) -> RawArticle | None:
     url = str(record.get("url") or "").strip()
     title = clean(record.get("title"))
-    text = clean_multiline(record.get("text"))
+    text = clean_paragraphs(record.get("text"))
     if not title and text:
         # Some corpora (NewsWCL50) carry no headline: the first line stands in.
         title = first_words(text.splitlines()[0], 20)
@@ -87,13 +87,6 @@ def record_to_article(record: dict) -> RawArticle | None:
         external_id=str(record["id"]) if record.get("id") is not None else None,
         text_source="imported",
     )
-
-
-def clean_multiline(text: object) -> str:
-    """Like ``clean`` but keeps paragraph breaks."""
-    if not text or text == "None":
-        return ""
-    return "\n".join(line for line in (clean(p) for p in str(text).splitlines()) if line)
 
 
 def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:

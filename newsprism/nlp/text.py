@@ -32,6 +32,13 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", ftfy.fix_text(text)).strip()
 
 
+def clean_paragraphs(text: object) -> str:
+    """Like ``clean`` but keeps one paragraph a line (sentence splitting needs them)."""
+    if not text or text == "None":
+        return ""
+    return "\n".join(line for line in (clean(p) for p in str(text).splitlines()) if line)
+
+
 def first_words(text: str, count: int) -> str:
     return " ".join(text.split()[:count])
 

@@ -6,7 +6,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from newsprism.models import Outlet, Rating
 from newsprism.store.db import utcnow
-from newsprism.store.schema import feeds, outlets, ratings
+from newsprism.store.schema import feeds, meta, outlets, ratings
 
 
 def outlet_id_for_host(conn: Connection, host: str) -> int | None:
@@ -120,6 +120,72 @@ def count_outlets(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(outlets)).scalar_one()
 
 
+def count_feeds(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(feeds)).scalar_one()
+
+
+def count_ratings(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(ratings)).scalar_one()
+
+
+def list_outlets(conn: Connection, *, country: str | None = None) -> list[Outlet]:
+    """Every outlet (of one country, if given) with its feeds and ratings, by domain."""
+    query = select(outlets).order_by(outlets.c.domain)
+    if country:
+        query = query.where(func.upper(outlets.c.country) == country.upper())
+    rows = conn.execute(query).all()
+    ids = [row.id for row in rows]
+    feeds_of: dict[int, list[str]] = {outlet_id: [] for outlet_id in ids}
+    # One query for all feeds rather than one per outlet; the filter is done here because
+    # an IN list of every outlet id can exceed SQLite's parameter limit.
+    for feed in conn.execute(
+        select(feeds.c.outlet_id, feeds.c.url).order_by(feeds.c.outlet_id, feeds.c.url)
+    ):
+        if feed.outlet_id in feeds_of:
+            feeds_of[feed.outlet_id].append(feed.url)
+    ratings_of = _all_ratings(conn, set(ids))
+    return [
+        Outlet(
+            id=row.id,
+            domain=row.domain,
+            name=row.name,
+            country=row.country,
+            language=row.language,
+            homepage=row.homepage,
+            owner=row.owner,
+            ownership_typology=row.ownership_typology,
+            ownership_source=row.ownership_source,
+            feeds=feeds_of[row.id],
+            ratings=ratings_of.get(row.id, []),
+        )
+        for row in rows
+    ]
+
+
+def _all_ratings(conn: Connection, outlet_ids: set[int]) -> dict[int, list[Rating]]:
+    result: dict[int, list[Rating]] = {}
+    rows = conn.execute(
+        select(ratings).order_by(
+            ratings.c.outlet_id, ratings.c.axis, ratings.c.rater, ratings.c.rated_on.desc()
+        )
+    )
+    for row in rows:
+        if row.outlet_id in outlet_ids:
+            result.setdefault(row.outlet_id, []).append(_rating_of(row))
+    return result
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    if get_meta(conn, key) is None:
+        conn.execute(insert(meta).values(key=key, value=value))
+    else:
+        conn.execute(update(meta).where(meta.c.key == key).values(value=value))
+
+
 def ratings_by_outlet(conn: Connection, outlet_ids: list[int]) -> dict[int, list[Rating]]:
     """Every stored rating of these outlets, newest date first within a rater."""
     result: dict[int, list[Rating]] = {outlet_id: [] for outlet_id in outlet_ids}
@@ -131,14 +197,16 @@ def ratings_by_outlet(conn: Connection, outlet_ids: list[int]) -> dict[int, list
         .order_by(ratings.c.outlet_id, ratings.c.axis, ratings.c.rater, ratings.c.rated_on.desc())
     ).all()
     for row in rows:
-        result[row.outlet_id].append(
-            Rating(
-                axis=row.axis,
-                value=row.value,
-                rater=row.rater,
-                licence=row.licence,
-                rated_on=row.rated_on or None,
-                source_url=row.source_url,
-            )
-        )
+        result[row.outlet_id].append(_rating_of(row))
     return result
+
+
+def _rating_of(row) -> Rating:  # type: ignore[no-untyped-def]
+    return Rating(
+        axis=row.axis,
+        value=row.value,
+        rater=row.rater,
+        licence=row.licence,
+        rated_on=row.rated_on or None,
+        source_url=row.source_url,
+    )

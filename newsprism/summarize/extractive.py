@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsprism.nlp.embed import Embedder
-from newsprism.nlp.text import clean, sentences
+from newsprism.nlp.text import clean_paragraphs, sentences
 
 METHOD = "extractive-centroid-mmr"
 
@@ -48,7 +48,7 @@ def _candidates(inputs: Sequence[SummaryInput], params: SummaryParams) -> list[t
     per_article: list[list[str]] = []
     for item in inputs:
         found = []
-        for sentence in sentences(clean(item.text))[: params.sentences_per_article * 2]:
+        for sentence in sentences(clean_paragraphs(item.text))[: params.sentences_per_article * 2]:
             words = len(sentence.split())
             if params.min_words <= words <= params.max_words and not sentence.endswith("?"):
                 found.append(sentence)

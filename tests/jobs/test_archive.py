@@ -20,7 +20,8 @@ def test_record_without_headline_takes_its_first_line_and_literal_none_is_empty(
             "id": "0/-/0_L",
             "url": "https://www.nytimes.com/2018/04/17/world/asia/trump-japan.html",
             "title": "None",
-            "text": "WEST PALM BEACH, Fla. —\nPresident Trump dispatched the C.I.A. director to meet Kim Jong-un in secret, officials said.",
+            "text": "WEST PALM BEACH, Fla. —\nPresident Trump dispatched the C.I.A. director "
+            "to meet Kim Jong-un in secret, officials said.",
             "outlet": "New York Times",
             "outlet_domain": "nytimes.com",
             "published": "2018-04-17",

@@ -1,0 +1,91 @@
+"""The FastAPI application: pages, JSON API, static files and security headers.
+
+``create_app(settings)`` is what ``newsprism serve`` hands to uvicorn; tests pass
+their own engine. Nothing here loads anything from another host: the pages must
+work on closed networks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from newsprism.settings import Settings
+from newsprism.store.db import open_database
+from newsprism.web.deps import STATIC_DIR, render
+from newsprism.web.routes import api, health, home, outlets, stories
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+# /docs and /redoc serve Swagger UI / ReDoc from this server (fastapi-offline: no CDN,
+# closed networks work) but boot them with an inline script; only those pages allow it.
+_DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
+_DOCS_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    owns_engine = engine is None
+    if engine is None:
+        engine = open_database(settings.effective_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPIOffline(
+        title="newsprism",
+        summary="Every side of every story: who covered it, their bias, factuality and ownership.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        policy = _DOCS_POLICY if request.url.path in _DOCS_PATHS else CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # The API answers errors in JSON; people get a page with a way back.
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        return render(
+            request,
+            "error.html",
+            {"status_code": exc.status_code, "message": exc.detail},
+            status_code=exc.status_code,
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (home, stories, outlets, health, api):
+        app.include_router(module.router)
+    return app

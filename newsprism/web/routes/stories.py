@@ -1,0 +1,176 @@
+"""The story page, and the story view model the JSON API shares with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Connection
+from starlette.responses import Response
+
+from newsprism.coverage.compute import percentages
+from newsprism.models import BIAS_AXIS, BIAS_SCALE, FACTUALITY_AXIS, FACTUALITY_SCALE, side_of
+from newsprism.sources.ratings import combined_value
+from newsprism.store.outlets import ratings_by_outlet
+from newsprism.store.stories import get_story, story_articles
+from newsprism.web.deps import Conn, render
+from newsprism.web.format import rater_name, safe_url, scale_label
+
+router = APIRouter()
+
+SIDES = ("left", "center", "right", "unrated")
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+def story_page(request: Request, story_id: int, conn: Conn) -> Response:
+    story = get_story(conn, story_id)
+    if story is None:
+        raise HTTPException(status_code=404, detail=f"No story {story_id}")
+    if story["id"] != story_id:
+        # Merged into another story: old links keep working and search engines move on.
+        return RedirectResponse(f"/stories/{story['id']}", status_code=301)
+    return render(request, "story.html", story_view(conn, story))
+
+
+def story_view(conn: Connection, story: dict[str, Any]) -> dict[str, Any]:
+    """Everything the story page and ``/api/stories/{id}`` show, from one place."""
+    coverage = story.get("coverage") or {}
+    rows = story_articles(conn, story["id"])
+    facts = _outlet_facts(conn, coverage, {row["outlet_id"] for row in rows})
+    articles = [_article_entry(row, facts) for row in rows]
+    articles.sort(key=lambda a: a["published"].timestamp() if a["published"] else 0, reverse=True)
+    articles_by_id = {article["id"]: article for article in articles}
+    side_counts = dict.fromkeys(SIDES, 0)
+    for article in articles:
+        side_counts[article["outlet"]["side"]] += 1
+    return {
+        "story": story,
+        "coverage": coverage,
+        "bullets": _bullets(story.get("summary"), articles_by_id),
+        "articles": articles,
+        "side_article_counts": side_counts,
+        "bias_breakdown": _breakdown(coverage.get("bias"), (*BIAS_SCALE, "unrated")),
+        "factuality_breakdown": _breakdown(
+            coverage.get("factuality"),
+            (*FACTUALITY_SCALE, "unrated"),
+            coverage.get("factuality_percent"),
+        ),
+        "rater_notes": _rater_notes(coverage),
+    }
+
+
+def _outlet_facts(
+    conn: Connection, coverage: dict[str, Any], outlet_ids: set[int | None]
+) -> dict[int | None, dict[str, Any]]:
+    """Bias and factuality per outlet: as counted in the coverage numbers, and from the
+    stored ratings for an outlet that joined after the numbers were last computed."""
+    facts: dict[int | None, dict[str, Any]] = {}
+    for outlet in coverage.get("outlets") or []:
+        facts[outlet.get("outlet_id")] = _facts(
+            outlet.get("bias"), outlet.get("factuality"), outlet.get("ratings") or []
+        )
+    missing = [outlet_id for outlet_id in outlet_ids if outlet_id is not None]
+    missing = [outlet_id for outlet_id in missing if outlet_id not in facts]
+    for outlet_id, ratings in ratings_by_outlet(conn, missing).items():
+        facts[outlet_id] = _facts(
+            combined_value(ratings, BIAS_AXIS),
+            combined_value(ratings, FACTUALITY_AXIS),
+            [
+                {"axis": r.axis, "value": r.value, "rater": r.rater, "rated_on": r.rated_on}
+                for r in ratings
+            ],
+        )
+    return facts
+
+
+def _facts(bias: str | None, factuality: str | None, ratings: list[dict[str, Any]]) -> dict:
+    return {
+        "bias": bias,
+        "side": side_of(bias) or "unrated",
+        "factuality": factuality,
+        "bias_note": _rating_note("Bias", bias, ratings, BIAS_AXIS),
+        "factuality_note": _rating_note("Factuality", factuality, ratings, FACTUALITY_AXIS),
+    }
+
+
+def _rating_note(label: str, value: str | None, ratings: list[dict[str, Any]], axis: str) -> str:
+    """Tooltip naming who rated what: "Bias: Lean Left — AllSides: Lean Left (2019)"."""
+    if value is None:
+        return f"{label}: no rating"
+    parts = []
+    for rating in ratings:
+        if rating.get("axis") != axis:
+            continue
+        when = f" ({rating['rated_on']})" if rating.get("rated_on") else ""
+        parts.append(f"{rater_name(rating['rater'])}: {scale_label(rating['value'])}{when}")
+    summary = f"{label}: {scale_label(value)}"
+    return f"{summary} — {'; '.join(parts)}" if parts else summary
+
+
+def _article_entry(row: dict[str, Any], facts: dict[int | None, dict[str, Any]]) -> dict:
+    unrated = _facts(None, None, [])
+    return {
+        "id": row["id"],
+        "url": safe_url(row["url"]),
+        "title": row["title"],
+        "lede": row["lede"] or row["text"][:400],
+        "published": row["published_at"] or row["fetched_at"],
+        "language": row["language"],
+        "outlet": {
+            "id": row["outlet_id"],
+            "domain": row["outlet_domain"],
+            "name": row["outlet_name"] or row["outlet_domain"] or "Unknown outlet",
+            **facts.get(row["outlet_id"], unrated),
+        },
+    }
+
+
+def _bullets(
+    summary: dict[str, Any] | None, articles_by_id: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Summary bullets with their citations; a cited article no longer in the story
+    (moved by a merge) is dropped from the citations, not linked to nowhere."""
+    bullets = []
+    for bullet in (summary or {}).get("bullets") or []:
+        citations = [
+            {"article_id": article_id, "outlet": articles_by_id[article_id]["outlet"]["name"]}
+            for article_id in bullet.get("article_ids") or []
+            if article_id in articles_by_id
+        ]
+        bullets.append({"text": bullet.get("text", ""), "citations": citations})
+    return bullets
+
+
+def _breakdown(
+    counts: dict[str, int] | None,
+    keys: tuple[str, ...],
+    percents: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of count and share per scale value; shares add up to 100 like the bars."""
+    counts = {key: (counts or {}).get(key, 0) for key in keys}
+    percents = percents or percentages(counts)
+    return [{"key": key, "count": counts[key], "percent": percents.get(key, 0)} for key in keys]
+
+
+def _rater_notes(coverage: dict[str, Any]) -> list[dict[str, Any]]:
+    """Which raters (and under which licences) the numbers come from, per axis."""
+    licences: dict[str, set[str]] = {}
+    for outlet in coverage.get("outlets") or []:
+        for rating in outlet.get("ratings") or []:
+            if rating.get("licence"):
+                licences.setdefault(rating["rater"], set()).add(rating["licence"])
+    raters = coverage.get("raters") or {}
+    notes = []
+    for axis, label in ((BIAS_AXIS, "Bias ratings"), (FACTUALITY_AXIS, "Factuality")):
+        names = raters.get(axis) or []
+        notes.append(
+            {
+                "label": label,
+                "raters": [
+                    {"name": rater_name(name), "licences": sorted(licences.get(name, ()))}
+                    for name in names
+                ],
+            }
+        )
+    return notes

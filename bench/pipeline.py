@@ -22,7 +22,10 @@ from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.db import open_database
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/corpora/article_bias_prediction_2018_2020.jsonl.gz"
+DEFAULT = (
+    Path(__file__).resolve().parents[2]
+    / "shared/data/corpora/article_bias_prediction_2018_2020.jsonl.gz"
+)
 
 
 def main() -> None:
@@ -64,7 +67,9 @@ def main() -> None:
     print(f"store               {stored / stored_in:8.0f} articles/s")
     print(f"embed + cluster     {report.articles_clustered / cluster_time:8.1f} articles/s")
     print(f"stories             {report.stories_created}")
-    print(f"coverage + summary  {report.stories_refreshed / max(refresh_time, 1e-9):8.1f} stories/s")
+    print(
+        f"coverage + summary  {report.stories_refreshed / max(refresh_time, 1e-9):8.1f} stories/s"
+    )
     print(f"end to end          {stored / (finished - started + stored_in):8.1f} articles/s")
 
 

@@ -24,7 +24,7 @@ from newsprism.jobs.pipeline import Pipeline
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.db import open_database
-from newsprism.store.feeds import add_event
+from newsprism.store.events import add_event
 from newsprism.stories.cluster import ClusterParams
 
 # Seconds between two passes of the worker; each pass polls only the feeds that are due.
@@ -196,7 +196,12 @@ def _serve(settings: Settings, engine: Engine, host: str, port: int, console: Co
 
     console.print(f"web UI on [bold]http://{host}:{port}[/]  (Ctrl-C stops)")
     config = uvicorn.Config(create_app(settings, engine), host=host, port=port, log_level="warning")
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal; that
+        # is the normal way to stop, not an error.
+        pass
 
 
 def serve_only(settings: Settings, *, host: str, port: int, console: Console) -> None:

@@ -29,7 +29,8 @@ def clean(text: str | None) -> str:
     """Repair mojibake (ftfy) and collapse whitespace; '' for None or 'None'."""
     if not text or text == "None":
         return ""
-    return _SPACES.sub(" ", ftfy.fix_text(text)).strip()
+    # Curly quotes are the publisher's typography, not damage: keep them.
+    return _SPACES.sub(" ", ftfy.fix_text(text, uncurl_quotes=False)).strip()
 
 
 def clean_paragraphs(text: object) -> str:

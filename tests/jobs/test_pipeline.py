@@ -5,9 +5,9 @@ from collections import defaultdict
 
 from newsprism.ingest.archive import record_to_article
 from newsprism.jobs.pipeline import Pipeline
-from newsprism.stories.cluster import ClusterParams
 from newsprism.store.articles import add_article
 from newsprism.store.stories import get_story, iter_all_story_ids, story_articles
+from newsprism.stories.cluster import ClusterParams
 from tests.conftest import SHARED_DATA
 
 

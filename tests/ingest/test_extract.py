@@ -1,0 +1,65 @@
+import gzip
+import json
+
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+from newsprism.ingest.extract import extract_page
+from newsprism.ingest.feeds import parse_feed
+from tests.conftest import SHARED_DATA
+
+PAGES = SHARED_DATA / "extraction" / "scrapinghub"
+GOLD = json.loads((PAGES / "ground-truth.json").read_text())
+
+
+def _page(key):
+    return gzip.decompress((PAGES / "html" / f"{key}.html.gz").read_bytes())
+
+
+def test_extract_page_gets_title_text_date_and_canonical_url():
+    for key in sorted(GOLD)[:5]:
+        result = extract_page(_page(key), url=GOLD[key]["url"])
+        assert result.title and len(result.text) > 200
+        assert result.canonical_url and result.canonical_url.startswith("http")
+        assert result.published and result.published[:2] in ("19", "20")
+        gold_start = " ".join(GOLD[key]["articleBody"].split()[:6])
+        assert gold_start in " ".join(result.text.split()), key
+
+
+def test_extract_detects_the_language_of_a_non_english_page():
+    page = (
+        SHARED_DATA / "extraction" / "readability-news" / "lemonde-1" / "source.html"
+    ).read_bytes()
+    assert extract_page(page, url="https://www.lemonde.fr/").language == "fr"
+
+
+def test_extract_command_prints_json_for_a_gzipped_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPRISM_DATA_DIR", str(tmp_path))
+    key = sorted(GOLD)[0]
+    source = PAGES / "html" / f"{key}.html.gz"
+    result = CliRunner().invoke(app, ["extract", str(source), "--url", GOLD[key]["url"], "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"title", "text", "published", "author", "language", "canonical_url"}
+    assert data["language"] == "en" and data["title"]
+
+
+def test_extract_command_fetches_a_url(tmp_path, monkeypatch):
+    from tests.fixtures.feed_server import FeedServer
+
+    monkeypatch.setenv("NEWSPRISM_DATA_DIR", str(tmp_path))
+    with FeedServer() as server:
+        result = CliRunner().invoke(app, ["extract", server.url("/article/0"), "--json"])
+        assert result.exit_code == 0, result.output
+        text = json.loads(result.stdout)["text"]
+        assert " ".join(server.gold_text(0).split()[:6]) in " ".join(text.split())
+        failed = CliRunner().invoke(app, ["extract", server.url("/nothing-here"), "--json"])
+        assert failed.exit_code != 0
+
+
+def test_parse_feed_honours_the_declared_encoding_iso_8859_7_and_gb2312():
+    for name, expected in (("feed-test-greek.xml", "ΕΠΙΚΑΙΡΟΤΗΤΑ"), ("kc0011.rss", "投资资讯网")):
+        path = next((SHARED_DATA / "feeds").glob(f"**/{name}"))
+        parsed = parse_feed(path.read_bytes(), url="https://example.com/")
+        assert expected in parsed.title
+        assert parsed.items

@@ -1,0 +1,110 @@
+"""`newsprism import` of BASIL end to end: the CLI, the real model, the story pages."""
+
+import json
+from collections import defaultdict
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+from newsprism.settings import Settings
+from newsprism.store.db import open_database
+from newsprism.store.stories import story_articles
+from newsprism.web.app import create_app
+from tests.conftest import SHARED_DATA
+
+BASIL = SHARED_DATA / "corpora" / "basil.jsonl"
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("basil")
+    env = {"NEWSPRISM_DATA_DIR": str(data_dir)}
+    runner = CliRunner()
+    first = runner.invoke(app, ["import", str(BASIL)], env=env)
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, ["import", str(BASIL)], env=env)
+    assert second.exit_code == 0, second.output
+    settings = Settings(_env_file=None, data_dir=data_dir)
+    engine = open_database(settings.effective_database_url)
+    yield settings, engine, first.output, second.output
+    engine.dispose()
+
+
+def _gold():
+    gold = defaultdict(set)
+    for line in BASIL.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        gold[record["story_id"]].add(record["id"])
+    return gold
+
+
+def _stories(engine):
+    with engine.connect() as conn:
+        from newsprism.store.stories import iter_all_story_ids
+
+        return {story_id: story_articles(conn, story_id) for story_id in iter_all_story_ids(conn)}
+
+
+def test_import_reports_counts_and_reimport_adds_nothing(imported):
+    _, engine, first, second = imported
+    assert "300" in first  # lines read and new articles
+    with engine.connect() as conn:
+        from newsprism.store.articles import count_articles
+
+        assert count_articles(conn) == 300
+    assert "duplicates" in second and "300" in second
+
+
+def test_at_least_90_of_100_events_are_exactly_one_story(imported):
+    _, engine, _, _ = imported
+    predicted = {
+        frozenset(a["external_id"] for a in members) for members in _stories(engine).values()
+    }
+    exact = sum(frozenset(ids) in predicted for ids in _gold().values())
+    assert exact >= 90
+
+
+def test_story_page_shows_each_outlet_with_its_rated_bias_and_the_rater(imported):
+    settings, engine, _, _ = imported
+    stories = _stories(engine)
+    gold_sets = {frozenset(ids) for ids in _gold().values()}
+    story_id = next(
+        sid
+        for sid, members in stories.items()
+        if frozenset(a["external_id"] for a in members) in gold_sets
+    )
+    with TestClient(create_app(settings, engine)) as client:
+        api = client.get(f"/api/stories/{story_id}").json()
+        page = client.get(f"/stories/{story_id}")
+    assert page.status_code == 200
+    by_domain = {a["outlet"]["domain"]: a["outlet"]["bias"] for a in api["articles"]}
+    # The shipped AllSides ratings (2019 snapshot) for the three BASIL outlets.
+    assert sorted(by_domain.values()) == ["lean-left", "lean-right", "left"]
+    assert by_domain["nytimes.com"] == "lean-left"
+    assert by_domain["foxnews.com"] == "lean-right"
+    html = page.text
+    assert "3 Articles" in html
+    for label in ("Lean Right", "Lean Left", "Left"):
+        assert label in html
+    assert "AllSides" in html
+    assert api["coverage"]["sides"] == {"left": 2, "center": 0, "right": 1, "unrated": 0}
+    assert api["coverage"]["sides_percent"]["left"] == 67
+    assert 3 <= len(api["summary"]) <= 5
+    assert all(set(b["article_ids"]) <= {a["id"] for a in api["articles"]} for b in api["summary"])
+
+
+def test_export_writes_one_line_per_story_with_article_urls(imported, tmp_path):
+    settings, engine, _, _ = imported
+    out = tmp_path / "stories.jsonl"
+    result = CliRunner().invoke(
+        app, ["export", "-o", str(out)], env={"NEWSPRISM_DATA_DIR": str(settings.data_dir)}
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == len(_stories(engine))
+    assert sum(len(r["articles"]) for r in records) == 300
+    first = records[0]
+    assert {"id", "title", "article_count", "source_count", "coverage", "summary"} <= set(first)
+    assert all(a["url"].startswith("http") for r in records for a in r["articles"])

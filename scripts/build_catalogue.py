@@ -93,6 +93,8 @@ EXTRA_FEEDS = {
     "newsmax.com": ["https://www.newsmax.com/rss/Newsfront/16/"],
     "newsweek.com": ["https://www.newsweek.com/rss"],
     "washingtontimes.com": ["https://www.washingtontimes.com/rss/headlines/news/"],
+    # The lists only carry this outlet's NBA feeds:
+    "usatoday.com": ["http://rssfeeds.usatoday.com/usatoday-NewsTopStories"],
 }
 
 # The curated outlets: (domain, name, country, language, extra feed hosts). A feed from the
@@ -345,6 +347,13 @@ _GENERAL_FEED = re.compile(
     r"home|index|latest|top|world|portada|titulares|/une|schlagzeilen|politi|/nation|news/rss"
     r"|/all|^/feed/?$|^/rss/?$|^/rss\.xml$|^/feed\.xml$"
 )
+# Sections whose stories rarely make a cross-outlet news story: last resort only.
+_NICHE_FEED = re.compile(
+    r"sport|nba|nfl|mlb|nhl|soccer|football|fussball|futbol|deportes|golf|tennis|entertain|"
+    r"celebrit|lifestyle|style|travel|destination|food|recipe|horoscope|astro|video|podcast|"
+    r"games|gaming|fashion|people|television|/tv|movies|music|cars|auto|real-estate|weather|"
+    r"obituar|puzzle|crossword|topic/|/tag/|blog"
+)
 _ENGLISH_EDITION = re.compile(r"/international|/en/|english\\.|/english")
 _XML_URL = re.compile(r'xmlUrl="([^"]+)"')
 
@@ -376,8 +385,15 @@ def read_listed_feeds(data: Path) -> dict[str, int]:
 
 
 def pick_feeds(
-    domain: str, extra_hosts: tuple[str, ...], weights: dict[str, int], *, language: str
+    domain: str,
+    extra_hosts: tuple[str, ...],
+    weights: dict[str, int],
+    *,
+    language: str,
+    have: int = 0,
 ) -> list[str]:
+    """Up to FEEDS_PER_OUTLET feeds (less ``have`` already chosen by hand), general first;
+    a niche section (sport, travel, …) only when the outlet has no other feed."""
     hosts = (domain, *extra_hosts)
     candidates = []
     for url, weight in weights.items():
@@ -387,19 +403,21 @@ def pick_feeds(
         if any(key == host or key.endswith("." + host) for host in hosts):
             # Front-page and general feeds before a section's: they carry the big stories.
             # An English edition of a non-English outlet comes last.
-            general = bool(_GENERAL_FEED.search(urlsplit(url).path.lower()))
+            path = urlsplit(url).path.lower()
+            general = bool(_GENERAL_FEED.search(path))
+            niche = bool(_NICHE_FEED.search(path))
             foreign = language != "en" and bool(_ENGLISH_EDITION.search(url.lower()))
-            candidates.append((foreign, not general, -weight, len(url), url))
+            candidates.append((foreign, niche, not general, -weight, len(url), url))
     chosen: list[str] = []
     seen: set[str] = set()
-    for *_, url in sorted(candidates):
+    for _, niche, *_, url in sorted(candidates):
+        if len(chosen) + have >= FEEDS_PER_OUTLET or (niche and (chosen or have)):
+            break
         # http:// and https:// of one feed count once.
         bare = url.split("://", 1)[-1].rstrip("/")
         if bare not in seen:
             seen.add(bare)
             chosen.append(url)
-        if len(chosen) == FEEDS_PER_OUTLET:
-            break
     return chosen
 
 
@@ -506,9 +524,8 @@ def build_outlets(data: Path) -> list[dict[str, object]]:
     open_ratings = read_open_ratings(data)
     outlets = []
     for domain, name, country, language, extra_hosts in CURATED:
-        feeds = pick_feeds(domain, extra_hosts, weights, language=language) + EXTRA_FEEDS.get(
-            domain, []
-        )
+        extra = EXTRA_FEEDS.get(domain, [])
+        feeds = extra + pick_feeds(domain, extra_hosts, weights, language=language, have=len(extra))
         ratings = sorted(
             open_ratings.get(domain, []), key=lambda r: (r["axis"], r["rater"], r["rated_on"] or "")
         )

@@ -70,6 +70,8 @@ class Pipeline:
 
     def process(self, *, on_progress: ProgressCallback | None = None) -> ProcessReport:
         report = ProcessReport()
+        with self._engine.connect() as conn:
+            total = story_store.count_unassigned(conn)
         while True:
             with self._engine.connect() as conn:
                 batch = story_store.unassigned_articles(conn, limit=self._batch_size)
@@ -77,7 +79,7 @@ class Pipeline:
                 break
             self._cluster_batch(batch, report)
             if on_progress:
-                on_progress("clustered", done=report.articles_clustered)
+                on_progress("clustered", done=report.articles_clustered, total=total)
         self.refresh_stories(report, on_progress=on_progress)
         return report
 
@@ -153,6 +155,8 @@ class Pipeline:
     ) -> int:
         """Recompute title, coverage and summary of every story marked for refresh."""
         report = report or ProcessReport()
+        with self._engine.connect() as conn:
+            total = story_store.count_needing_refresh(conn)
         while True:
             with self._engine.connect() as conn:
                 pending = story_store.stories_needing_refresh(conn, limit=200)
@@ -162,7 +166,7 @@ class Pipeline:
                 self.refresh_story(story_id)
                 report.stories_refreshed += 1
                 if on_progress:
-                    on_progress("refreshed", done=report.stories_refreshed, total=len(pending))
+                    on_progress("refreshed", done=report.stories_refreshed, total=total)
 
     def refresh_story(self, story_id: int) -> None:
         with self._engine.connect() as conn:

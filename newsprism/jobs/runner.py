@@ -117,11 +117,11 @@ def _process(
             return
         if event == "clustered":
             if cluster_task is None:
-                cluster_task = progress.add_task("clustering into stories", total=None)
+                cluster_task = progress.add_task("clustering into stories", total=total)
             progress.update(cluster_task, completed=done)
         elif event == "refreshed":
             if refresh_task is None:
-                refresh_task = progress.add_task("coverage and summaries", total=None)
+                refresh_task = progress.add_task("coverage and summaries", total=total)
             progress.update(refresh_task, completed=done)
 
     return pipeline.process(on_progress=on_progress).as_dict()

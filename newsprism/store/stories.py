@@ -64,6 +64,20 @@ def unassigned_articles(
     ]
 
 
+def count_unassigned(conn: Connection) -> int:
+    return conn.execute(
+        select(func.count()).select_from(articles).where(articles.c.story_id.is_(None))
+    ).scalar_one()
+
+
+def count_needing_refresh(conn: Connection) -> int:
+    return conn.execute(
+        select(func.count())
+        .select_from(stories)
+        .where(stories.c.needs_refresh.is_(True), stories.c.merged_into.is_(None))
+    ).scalar_one()
+
+
 def open_stories(conn: Connection, *, seen_since: datetime) -> list[StoryState]:
     rows = conn.execute(
         select(

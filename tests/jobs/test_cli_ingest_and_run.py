@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -65,8 +66,9 @@ def _free_port() -> int:
 
 
 def _start(env, port):
+    # The README's command as written: the `newsprism` script installed beside this Python.
     return subprocess.Popen(
-        [sys.executable, "-m", "newsprism", "run", "--port", str(port)],
+        [str(Path(sys.executable).parent / "newsprism"), "run", "--port", str(port)],
         env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

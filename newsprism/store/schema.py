@@ -83,6 +83,17 @@ feeds = Table(
     Column("error_count", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),
     Column("articles_found", Integer, nullable=False, server_default="0"),
+    # Adaptive polling: the interval now in force, between the min and max settings.
+    Column("poll_interval_seconds", Integer),
+    # "retry" (may work later) or "permanent" (will not work as it is).
+    Column("last_error_kind", String(16)),
+    # When the current run of failures began (cleared by a success).
+    Column("failing_since", DateTime(timezone=True)),
+    # A feed that will not work as it is waits here, with its reason, until retried.
+    Column("quarantined_at", DateTime(timezone=True)),
+    Column("quarantine_reason", Text),
+    # Why the feed is inactive, when it was disabled automatically or by hand.
+    Column("disabled_reason", Text),
 )
 
 stories = Table(
@@ -131,11 +142,27 @@ articles = Table(
     Column("embedding", LargeBinary),
     Column("story_id", ForeignKey("stories.id", ondelete="SET NULL")),
     Column("similarity", Float),
+    # The page looks paywalled (metadata says so, or the text is cut short).
+    Column("paywalled", Boolean),
+    # Syndicated copy: the earliest stored article carrying the same (wire) text.
+    Column("syndicated_of", ForeignKey("articles.id", ondelete="SET NULL")),
 )
 Index("ix_articles_story_id", articles.c.story_id)
 Index("ix_articles_canonical_hash", articles.c.canonical_hash)
 Index("ix_articles_published_at", articles.c.published_at)
 Index("ix_articles_outlet_id", articles.c.outlet_id)
+
+# Locality-sensitive hashing bands of each article's MinHash signature: two articles
+# sharing a band are candidate near-duplicates (syndicated copies).
+syndication_bands = Table(
+    "syndication_bands",
+    metadata,
+    Column("band", String(40), nullable=False),
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    UniqueConstraint("band", "article_id", name="uq_syndication_bands_band_article"),
+)
+Index("ix_syndication_bands_article_id", syndication_bands.c.article_id)
 
 # Failures a user should see: a feed that would not parse, a page that 404s, ...
 events = Table(

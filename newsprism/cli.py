@@ -167,9 +167,11 @@ def show_settings() -> None:
 
 
 def _register_subcommands() -> None:
+    from newsprism.ingest.cli import feeds_app
     from newsprism.sources.cli import sources_app
 
     app.add_typer(sources_app, name="sources", help="List, import and export outlets and feeds.")
+    app.add_typer(feeds_app, name="feeds", help="Feed health; retry quarantined feeds.")
 
 
 _register_subcommands()

@@ -43,24 +43,61 @@ class Settings(BaseSettings):
         "only) when loading the bundled catalogue; commercial users set this to false.",
     )
     poll_interval_seconds: int = Field(
-        default=900, description="Seconds between two polls of the same feed."
+        default=900, description="First interval between two polls of a feed, in seconds."
+    )
+    poll_min_interval_seconds: int = Field(
+        default=300,
+        description="Shortest interval a busy feed is polled at (the interval adapts "
+        "to how often a feed publishes).",
+    )
+    poll_max_interval_seconds: int = Field(
+        default=86_400,
+        description="Longest interval a quiet or failing feed waits between polls.",
+    )
+    feed_disable_after_days: int = Field(
+        default=14,
+        description="A feed failing for this many days in a row is disabled, with the "
+        "reason shown.",
     )
     fetch_articles: bool = Field(
         default=True,
         description="Fetch each new article's page and extract its text; when false, "
         "keep the feed's own title and summary.",
     )
-    http_timeout_seconds: float = Field(default=20.0, description="Timeout of one HTTP request.")
-    http_concurrency: int = Field(default=8, description="HTTP requests in flight at once.")
+    respect_robots_txt: bool = Field(
+        default=True, description="Obey robots.txt before fetching an article page."
+    )
+    http_connect_timeout_seconds: float = Field(
+        default=10.0, description="Timeout for opening a connection."
+    )
+    http_timeout_seconds: float = Field(
+        default=20.0, description="Timeout for each read from a connection."
+    )
+    http_total_timeout_seconds: float = Field(
+        default=60.0,
+        description="Deadline for a whole response, however slowly it drips in.",
+    )
+    http_concurrency: int = Field(default=16, description="HTTP requests in flight at once.")
     per_host_concurrency: int = Field(
         default=2, description="HTTP requests in flight at once to one host."
     )
-    max_body_bytes: int = Field(
-        default=10_000_000, description="Largest feed or page body read, in bytes."
+    politeness_delay_seconds: float = Field(
+        default=1.0, description="Least time between the starts of two requests to one host."
     )
-    user_agent: str = Field(
-        default="newsprism/0.1 (+https://github.com/newsprism/newsprism)",
-        description="User-Agent sent with every request; put a contact URL in it.",
+    max_redirects: int = Field(default=5, description="Redirects followed at most.")
+    max_body_bytes: int = Field(
+        default=10_000_000,
+        description="Largest feed or page body read, in bytes after decompression.",
+    )
+    contact_url: str = Field(
+        default="https://github.com/newsprism/newsprism",
+        description="Where site owners can reach whoever runs this instance; sent in the "
+        "User-Agent.",
+    )
+    allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="Private networks or hosts (e.g. 10.0.0.0/8, intranet.local) that feeds "
+        "may live on; everything private is refused otherwise (SSRF guard). JSON list.",
     )
     max_articles_per_feed: int = Field(
         default=50, description="At most this many new items are taken from one feed per poll."
@@ -93,6 +130,10 @@ class Settings(BaseSettings):
         if self.admin_token is None and token_file:
             self.admin_token = SecretStr(Path(token_file).read_text().strip())
         return self
+
+    @property
+    def user_agent(self) -> str:
+        return f"newsprism/0.1 (+{self.contact_url})"
 
     @property
     def effective_database_url(self) -> str:

@@ -1,24 +1,36 @@
 """HTTP fetching for feeds and article pages, over httpx.
 
-Polite and bounded: a global and a per-host limit on requests in flight, a timeout on
-every request, at most five redirects, and a body-size cap enforced while streaming
-(a server that lies about Content-Length, or sends none, still cannot fill memory).
+Polite and bounded: a global and a per-host limit on requests in flight, a least delay
+between two requests to one host, connect/read timeouts plus a deadline for the whole
+response (a slow-drip server cannot hold a slot for ever), at most N redirects, and a
+body cap enforced while streaming on the *decoded* bytes (a lying Content-Length or a
+gzip bomb stops at the cap).
+
+SSRF guard: before every hop, redirects included, the host is resolved and refused if
+any of its addresses is loopback, private, link-local, multicast, reserved or
+unspecified, unless it falls in ``allowed_networks``. Redirects are therefore followed
+here, hop by hop, not by httpx.
+
 Failures come back classified: ``retry`` (timeouts, connection errors, 5xx, 429) may
-work later; ``permanent`` (404, 410, other 4xx, too large) will not work as it is.
+work later; ``permanent`` (404, 410, other 4xx, too large, refused by the guard,
+redirect loops) will not work as it is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 RETRY = "retry"
 PERMANENT = "permanent"
-MAX_REDIRECTS = 5
+_REDIRECTS = {301, 302, 303, 307, 308}
 
 
 @dataclass(slots=True)
@@ -44,37 +56,155 @@ class BodyTooLarge(Exception):
     pass
 
 
+class Refused(Exception):
+    """The SSRF guard refused a URL."""
+
+
+def _parse_allowed(entries: list[str]) -> tuple[list[ipaddress._BaseNetwork], set[str]]:
+    networks, hosts = [], set()
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            hosts.add(entry.strip().lower())
+    return networks, hosts
+
+
+def _is_public(address: ipaddress._BaseAddress) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
 class Fetcher:
-    """One shared client; use ``async with Fetcher(...) as fetcher``."""
+    """One shared client for a polling pass; use ``async with Fetcher(...) as fetcher``."""
 
     def __init__(
         self,
         *,
         user_agent: str,
         timeout_seconds: float,
-        concurrency: int,
-        per_host_concurrency: int,
-        max_body_bytes: int,
+        connect_timeout_seconds: float = 10.0,
+        total_timeout_seconds: float | None = None,
+        concurrency: int = 16,
+        per_host_concurrency: int = 2,
+        politeness_delay_seconds: float = 0.0,
+        max_redirects: int = 5,
+        max_body_bytes: int = 10_000_000,
+        allowed_networks: list[str] | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
-            timeout=httpx.Timeout(timeout_seconds),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
+            timeout=httpx.Timeout(timeout_seconds, connect=connect_timeout_seconds),
+            follow_redirects=False,
         )
-        self._timeout = timeout_seconds
+        self.user_agent = user_agent
+        self._total_timeout = total_timeout_seconds or timeout_seconds * 3
         self._all = asyncio.Semaphore(concurrency)
         self._per_host_limit = per_host_concurrency
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self._per_host_limit)
         )
+        self._delay = politeness_delay_seconds
+        self._next_start: dict[str, float] = {}
+        self._max_redirects = max_redirects
         self._max_body = max_body_bytes
+        self._allowed_networks, self._allowed_hosts = _parse_allowed(allowed_networks or [])
+        self._robots: dict[str, object] = {}
+
+    @classmethod
+    def from_settings(cls, settings) -> Fetcher:  # type: ignore[no-untyped-def]
+        return cls(
+            user_agent=settings.user_agent,
+            timeout_seconds=settings.http_timeout_seconds,
+            connect_timeout_seconds=settings.http_connect_timeout_seconds,
+            total_timeout_seconds=settings.http_total_timeout_seconds,
+            concurrency=settings.http_concurrency,
+            per_host_concurrency=settings.per_host_concurrency,
+            politeness_delay_seconds=settings.politeness_delay_seconds,
+            max_redirects=settings.max_redirects,
+            max_body_bytes=settings.max_body_bytes,
+            allowed_networks=settings.allowed_networks,
+        )
 
     async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self._client.aclose()
+
+    # --- the guard ----------------------------------------------------------------
+
+    async def check_url(self, url: str) -> None:
+        """Raise Refused unless ``url`` is http(s) on a public (or allowed) address."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise Refused(f"refused: scheme {parts.scheme or '(none)'!r} is not http(s)")
+        host = (parts.hostname or "").lower()
+        if not host:
+            raise Refused("refused: no host in URL")
+        if host in self._allowed_hosts:
+            return
+        try:
+            literal = ipaddress.ip_address(host)
+            addresses = [literal]
+        except ValueError:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host,
+                    parts.port or (443 if parts.scheme == "https" else 80),
+                    type=socket.SOCK_STREAM,
+                )
+            except OSError as error:
+                raise ConnectionError(f"cannot resolve {host}: {error}") from error
+            addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+        for address in addresses:
+            if _is_public(address):
+                continue
+            if any(address in network for network in self._allowed_networks):
+                continue
+            raise Refused(f"refused: {host} resolves to non-public address {address}")
+
+    # --- politeness ---------------------------------------------------------------
+
+    async def _wait_turn(self, host: str) -> None:
+        if self._delay <= 0:
+            return
+        now = time.monotonic()
+        start = max(now, self._next_start.get(host, now))
+        self._next_start[host] = start + self._delay
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    async def allowed_by_robots(self, url: str) -> bool:
+        """robots.txt of the URL's site allows our user agent to fetch it (RFC 9309:
+        a missing robots.txt allows everything; an unreachable one, nothing)."""
+        from urllib.robotparser import RobotFileParser
+
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"
+        parser = self._robots.get(site)
+        if parser is None:
+            result = await self.get(f"{site}/robots.txt", accept="text/plain")
+            parser = RobotFileParser()
+            if result.ok:
+                parser.parse(result.body.decode("utf-8", errors="replace").splitlines())
+            elif result.status is not None and 400 <= result.status < 500:
+                parser.allow_all = True
+            else:
+                parser.disallow_all = True
+            self._robots[site] = parser
+        return parser.can_fetch(self.user_agent, url)  # type: ignore[attr-defined]
+
+    # --- fetching -----------------------------------------------------------------
 
     async def get(
         self,
@@ -91,72 +221,84 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         if accept:
             headers["Accept"] = accept
+        try:
+            return await asyncio.wait_for(self._follow(url, headers), self._total_timeout)
+        except (TimeoutError, httpx.TimeoutException):
+            return FetchResult(url, url, None, error="timed out", error_kind=RETRY)
+        except Refused as error:
+            return FetchResult(url, url, None, error=str(error), error_kind=PERMANENT)
+        except BodyTooLarge:
+            return FetchResult(
+                url,
+                url,
+                None,
+                error=f"body larger than {self._max_body} bytes",
+                error_kind=PERMANENT,
+            )
+        except httpx.InvalidURL as error:
+            return FetchResult(url, url, None, error=f"invalid URL: {error}", error_kind=PERMANENT)
+        except httpx.DecodingError as error:
+            return FetchResult(
+                url, url, None, error=f"undecodable body: {error}", error_kind=PERMANENT
+            )
+        except (httpx.HTTPError, ConnectionError, OSError) as error:
+            message = str(error) or type(error).__name__
+            return FetchResult(url, url, None, error=message, error_kind=RETRY)
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        current = url
+        seen: set[str] = set()
+        for _hop in range(self._max_redirects + 1):
+            await self.check_url(current)
+            if current in seen:
+                return FetchResult(url, current, None, error="redirect loop", error_kind=PERMANENT)
+            seen.add(current)
+            result = await self._one(current, headers)
+            location = result.headers.get("location")
+            if result.status in _REDIRECTS and location:
+                current = urljoin(current, location.strip())
+                continue
+            result.url = url
+            return result
+        return FetchResult(url, current, None, error="too many redirects", error_kind=PERMANENT)
+
+    async def _one(self, url: str, headers: dict[str, str]) -> FetchResult:
         host = urlsplit(url).hostname or ""
         async with self._all, self._hosts[host]:
-            try:
-                # The total deadline covers slow-drip bodies that never trip a read timeout.
-                return await asyncio.wait_for(self._get(url, headers), self._timeout * 3)
-            except (TimeoutError, httpx.TimeoutException):
-                return FetchResult(url, url, None, error="timed out", error_kind=RETRY)
-            except httpx.TooManyRedirects:
-                return FetchResult(url, url, None, error="too many redirects", error_kind=PERMANENT)
-            except BodyTooLarge:
-                return FetchResult(
-                    url,
-                    url,
-                    None,
-                    error=f"body larger than {self._max_body} bytes",
-                    error_kind=PERMANENT,
-                )
-            except httpx.InvalidURL as error:
-                return FetchResult(
-                    url, url, None, error=f"invalid URL: {error}", error_kind=PERMANENT
-                )
-            except httpx.HTTPError as error:
-                message = str(error) or type(error).__name__
-                return FetchResult(url, url, None, error=message, error_kind=RETRY)
-
-    async def _get(self, url: str, headers: dict[str, str]) -> FetchResult:
-        async with self._client.stream("GET", url, headers=headers) as response:
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > self._max_body:
-                raise BodyTooLarge
-            chunks = []
-            size = 0
-            # aiter_bytes decompresses: the cap applies to the decoded size (gzip bombs).
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self._max_body:
+            await self._wait_turn(host)
+            async with self._client.stream("GET", url, headers=headers) as response:
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > self._max_body:
                     raise BodyTooLarge
-                chunks.append(chunk)
-            result = FetchResult(
-                url=url,
-                final_url=str(response.url),
-                status=response.status_code,
-                headers={k.lower(): v for k, v in response.headers.items()},
-                body=b"".join(chunks),
-            )
+                chunks = []
+                size = 0
+                if response.status_code not in _REDIRECTS:
+                    # aiter_bytes decodes gzip/deflate: the cap counts decoded bytes.
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > self._max_body:
+                            raise BodyTooLarge
+                        chunks.append(chunk)
+                result = FetchResult(
+                    url=url,
+                    final_url=str(response.url),
+                    status=response.status_code,
+                    headers={k.lower(): v for k, v in response.headers.items()},
+                    body=b"".join(chunks),
+                )
         status = result.status or 0
-        if status == 304 or 200 <= status < 300:
+        if status == 304 or 200 <= status < 300 or status in _REDIRECTS:
             return result
         result.error = f"HTTP {status}"
-        result.error_kind = RETRY if status == 429 or status >= 500 else PERMANENT
+        result.error_kind = RETRY if status in (408, 425, 429) or status >= 500 else PERMANENT
         return result
 
 
-def fetch_one(
-    url: str, *, user_agent: str, timeout_seconds: float, max_body_bytes: int
-) -> FetchResult:
+def fetch_one(url: str, *, settings) -> FetchResult:  # type: ignore[no-untyped-def]
     """A single GET from synchronous code (``newsprism extract URL``)."""
 
     async def go() -> FetchResult:
-        async with Fetcher(
-            user_agent=user_agent,
-            timeout_seconds=timeout_seconds,
-            concurrency=1,
-            per_host_concurrency=1,
-            max_body_bytes=max_body_bytes,
-        ) as fetcher:
+        async with Fetcher.from_settings(settings) as fetcher:
             return await fetcher.get(url)
 
     return asyncio.run(go())

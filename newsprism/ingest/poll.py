@@ -22,7 +22,8 @@ from sqlalchemy import Engine
 from newsprism.ingest.archive import parse_time
 from newsprism.ingest.extract import extract_page
 from newsprism.ingest.feeds import FeedItem, NotAFeed, parse_feed
-from newsprism.ingest.http import RETRY, Fetcher, FetchResult
+from newsprism.ingest.http import PERMANENT, Fetcher, FetchResult, Refused
+from newsprism.ingest.schedule import adapted_interval, backoff_until, retry_after_seconds
 from newsprism.ingest.urls import url_hash
 from newsprism.models import RawArticle
 from newsprism.settings import Settings
@@ -37,7 +38,6 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
-MAX_BACKOFF = timedelta(days=1)
 # A lede is the first ~300 characters of the text, cut at a word boundary.
 LEDE_CHARACTERS = 300
 
@@ -58,23 +58,6 @@ def lede_from(text: str) -> str:
     if len(text) <= LEDE_CHARACTERS:
         return text
     return text[:LEDE_CHARACTERS].rsplit(" ", 1)[0] + "…"
-
-
-def _retry_after(result: FetchResult) -> timedelta | None:
-    value = result.headers.get("retry-after", "")
-    if value.isdigit():
-        return timedelta(seconds=int(value))
-    return None
-
-
-def next_poll_after_failure(
-    *, now: datetime, interval_seconds: int, error_count: int, result: FetchResult | None
-) -> datetime:
-    """Exponential backoff on errors, honouring a server's Retry-After."""
-    backoff = timedelta(seconds=interval_seconds * 2 ** min(error_count + 1, 6))
-    if result is not None and (asked := _retry_after(result)) is not None:
-        backoff = max(backoff, asked)
-    return now + min(backoff, MAX_BACKOFF)
 
 
 class _Pass:
@@ -129,6 +112,7 @@ class _Pass:
                     )
                 else:
                     self.report.articles_extracted += 1
+            interval = self._interval(feed, [item.published for item in parsed.items], new > 0)
             record_poll_success(
                 conn,
                 feed.id,
@@ -136,7 +120,8 @@ class _Pass:
                 etag=result.headers.get("etag"),
                 last_modified=result.headers.get("last-modified"),
                 body_hash=body_hash,
-                next_poll_at=now + timedelta(seconds=self.settings.poll_interval_seconds),
+                next_poll_at=now + timedelta(seconds=interval),
+                interval_seconds=interval,
                 new_articles=new,
                 title=parsed.title,
             )
@@ -154,6 +139,17 @@ class _Pass:
         )
         if not self.settings.fetch_articles:
             article.extraction_error = "page fetching is turned off"
+            return article
+        try:
+            # The SSRF guard first: a refused address is not even asked for robots.txt.
+            await self.fetcher.check_url(item.link)
+        except (Refused, ConnectionError) as error:
+            self.report.pages_failed += 1
+            article.extraction_error = f"page not fetched: {error}"
+            return article
+        if self.settings.respect_robots_txt and not await self.fetcher.allowed_by_robots(item.link):
+            self.report.pages_failed += 1
+            article.extraction_error = "page not fetched: blocked by robots.txt"
             return article
         page = await self.fetcher.get(item.link, accept="text/html,application/xhtml+xml")
         if not page.ok:
@@ -182,8 +178,20 @@ class _Pass:
         article.text_source = "extracted"
         return article
 
+    def _interval(self, feed: DueFeed, item_times: list, found_new: bool) -> int:
+        settings = self.settings
+        return adapted_interval(
+            item_times=item_times,
+            previous_seconds=feed.poll_interval_seconds,
+            found_new=found_new,
+            initial_seconds=settings.poll_interval_seconds,
+            min_seconds=settings.poll_min_interval_seconds,
+            max_seconds=settings.poll_max_interval_seconds,
+        )
+
     def _unchanged(self, feed: DueFeed, result: FetchResult, now: datetime) -> None:
         self.report.feeds_unchanged += 1
+        interval = self._interval(feed, [], False)
         with self.engine.begin() as conn:
             record_poll_success(
                 conn,
@@ -192,34 +200,71 @@ class _Pass:
                 etag=result.headers.get("etag"),
                 last_modified=result.headers.get("last-modified"),
                 body_hash=None,
-                next_poll_at=now + timedelta(seconds=self.settings.poll_interval_seconds),
+                next_poll_at=now + timedelta(seconds=interval),
+                interval_seconds=interval,
                 new_articles=0,
             )
 
-    def _failed(self, feed: DueFeed, error: str, result: FetchResult, now: datetime) -> None:
+    def _failed(self, feed: DueFeed, error: str, result: FetchResult | None, now: datetime) -> None:
+        record_failure(
+            self.engine,
+            feed,
+            settings=self.settings,
+            error=error,
+            now=now,
+            status=result.status if result else None,
+            kind=(result.error_kind if result else None) or PERMANENT,
+            retry_after=retry_after_seconds(
+                result.headers.get("retry-after") if result else None, now=now
+            ),
+        )
         self.report.feeds_failed += 1
-        kind = "retry later" if result.error_kind == RETRY else "will not work as it is"
-        with self.engine.begin() as conn:
-            record_poll_failure(
-                conn,
-                feed.id,
-                status=result.status,
-                error=error,
-                next_poll_at=next_poll_after_failure(
-                    now=now,
-                    interval_seconds=self.settings.poll_interval_seconds,
-                    error_count=feed.error_count,
-                    result=result,
-                ),
-            )
-            add_event(
-                conn,
-                level="error",
-                kind="feed-error",
-                message=f"{error} ({kind})",
-                feed_id=feed.id,
-                url=feed.url,
-            )
+
+
+def record_failure(
+    engine: Engine,
+    feed: DueFeed,
+    *,
+    settings: Settings,
+    error: str,
+    now: datetime,
+    status: int | None,
+    kind: str,
+    retry_after: int | None,
+) -> None:
+    """Retry-later failures back off (and disable a feed failing for too long);
+    will-not-work failures quarantine the feed until a user retries it."""
+    quarantine = kind == PERMANENT
+    failing_since = feed.failing_since or now
+    disable = None
+    if not quarantine and now - failing_since >= timedelta(days=settings.feed_disable_after_days):
+        disable = f"failing for {(now - failing_since).days} days; last error: {error}"
+    label = "will not work as it is: quarantined" if quarantine else "will retry later"
+    with engine.begin() as conn:
+        record_poll_failure(
+            conn,
+            feed.id,
+            status=status,
+            error=error,
+            kind=kind,
+            quarantine=quarantine,
+            disable_reason=disable,
+            next_poll_at=backoff_until(
+                now=now,
+                interval_seconds=feed.poll_interval_seconds or settings.poll_interval_seconds,
+                consecutive_failures=feed.error_count + 1,
+                retry_after_seconds=retry_after,
+                max_seconds=settings.poll_max_interval_seconds,
+            ),
+        )
+        add_event(
+            conn,
+            level="error",
+            kind="feed-disabled" if disable else "feed-error",
+            message=disable or f"{error} ({label})",
+            feed_id=feed.id,
+            url=feed.url,
+        )
 
 
 def _unique_by_url(items: list[FeedItem]) -> list[FeedItem]:
@@ -238,28 +283,7 @@ async def _guarded(current: _Pass, feed: DueFeed) -> None:
     try:
         await current.poll(feed)
     except Exception as error:
-        current.report.feeds_failed += 1
-        with current.engine.begin() as conn:
-            record_poll_failure(
-                conn,
-                feed.id,
-                status=None,
-                error=f"unexpected error: {error!r}",
-                next_poll_at=next_poll_after_failure(
-                    now=utcnow(),
-                    interval_seconds=current.settings.poll_interval_seconds,
-                    error_count=feed.error_count,
-                    result=None,
-                ),
-            )
-            add_event(
-                conn,
-                level="error",
-                kind="feed-error",
-                message=repr(error),
-                feed_id=feed.id,
-                url=feed.url,
-            )
+        current._failed(feed, f"unexpected error: {error!r}", None, utcnow())
 
 
 async def poll_feeds(
@@ -268,13 +292,7 @@ async def poll_feeds(
     with engine.connect() as conn:
         due = due_feeds(conn, now=utcnow())
     report = PollReport()
-    async with Fetcher(
-        user_agent=settings.user_agent,
-        timeout_seconds=settings.http_timeout_seconds,
-        concurrency=settings.http_concurrency,
-        per_host_concurrency=settings.per_host_concurrency,
-        max_body_bytes=settings.max_body_bytes,
-    ) as fetcher:
+    async with Fetcher.from_settings(settings) as fetcher:
         current = _Pass(engine, settings, fetcher, report)
         done = 0
         if on_progress:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from newsprism.store.db import as_utc
-from newsprism.store.schema import events, feeds, outlets, ratings
+from newsprism.store.schema import events, outlets, ratings
 
 
 def outlet_by_domain(conn: Connection, domain: str) -> dict[str, Any] | None:
@@ -37,21 +37,6 @@ def outlet_rating_rows(conn: Connection, outlet_id: int) -> list[dict[str, Any]]
     return [{**row._mapping, "rated_on": row.rated_on or None} for row in rows]
 
 
-def feeds_of_outlet(conn: Connection, outlet_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(feeds).where(feeds.c.outlet_id == outlet_id).order_by(feeds.c.url))
-    return [_feed_dict(row._mapping) for row in rows]
-
-
-def feed_health(conn: Connection) -> list[dict[str, Any]]:
-    """Every feed with its outlet's domain; failing feeds first, so problems show on top."""
-    rows = conn.execute(
-        select(feeds, outlets.c.domain.label("outlet_domain"), outlets.c.name.label("outlet_name"))
-        .select_from(feeds.outerjoin(outlets, feeds.c.outlet_id == outlets.c.id))
-        .order_by(feeds.c.error_count.desc(), outlets.c.domain, feeds.c.url)
-    )
-    return [_feed_dict(row._mapping) for row in rows]
-
-
 def recent_events(conn: Connection, *, limit: int = 50) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(events.c.at, events.c.level, events.c.kind, events.c.url, events.c.message)
@@ -59,10 +44,3 @@ def recent_events(conn: Connection, *, limit: int = 50) -> list[dict[str, Any]]:
         .limit(limit)
     )
     return [{**row._mapping, "at": as_utc(row.at)} for row in rows]
-
-
-def _feed_dict(mapping: Any) -> dict[str, Any]:
-    feed = dict(mapping)
-    for key in ("next_poll_at", "last_polled_at", "last_success_at"):
-        feed[key] = as_utc(feed.get(key))
-    return feed

@@ -21,8 +21,12 @@ def poll_settings(tmp_path):
         data_dir=tmp_path / "data",
         load_catalogue=False,
         http_timeout_seconds=1.0,
+        http_total_timeout_seconds=2.0,
         max_body_bytes=1_000_000,
         max_articles_per_feed=6,
+        politeness_delay_seconds=0,
+        per_host_concurrency=8,
+        allowed_networks=["127.0.0.1/32"],  # the loopback test server, nothing else
     )
 
 
@@ -119,3 +123,27 @@ def test_a_truncated_feed_gives_what_it_can_or_a_recorded_error(engine, feed_ser
     with engine.connect() as conn:
         feed = conn.execute(select(feeds)).one()
     assert report.feeds_failed == 1 and feed.last_error or report.articles_new > 0
+
+
+def test_robots_txt_is_obeyed_for_article_pages(sqlite_engine, feed_server, poll_settings):
+    _add_feeds(sqlite_engine, feed_server, ["/feeds/robots.rss"])
+    settings = poll_settings.model_copy(update={"max_articles_per_feed": 2})
+    report = poll_once(sqlite_engine, settings=settings)
+    assert report.articles_feed_only == 2
+    assert not any(path.startswith("/blocked/") for path in feed_server.requests)
+    with sqlite_engine.connect() as conn:
+        blocked = conn.execute(select(articles).where(articles.c.url.contains("/blocked/"))).all()
+    assert len(blocked) == 2
+    assert all("robots.txt" in row.extraction_error for row in blocked)
+
+
+def test_requests_to_one_host_are_spaced_by_the_politeness_delay(
+    sqlite_engine, feed_server, poll_settings
+):
+    settings = poll_settings.model_copy(update={"politeness_delay_seconds": 0.3})
+    _add_feeds(sqlite_engine, feed_server, ["/feeds/cnn.rss"])
+    poll_once(sqlite_engine, settings=settings)
+    starts = sorted(at for at, _ in feed_server.request_times)
+    assert len(starts) >= 8  # feed, robots.txt, six pages
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= 0.25

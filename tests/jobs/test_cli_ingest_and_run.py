@@ -33,6 +33,8 @@ def instance(tmp_path, monkeypatch):
         "NEWSPRISM_LOAD_CATALOGUE": "false",
         "NEWSPRISM_HTTP_TIMEOUT_SECONDS": "2",
         "NEWSPRISM_MAX_ARTICLES_PER_FEED": "6",
+        "NEWSPRISM_ALLOWED_NETWORKS": '["127.0.0.1/32"]',  # the loopback test server only
+        "NEWSPRISM_POLITENESS_DELAY_SECONDS": "0",
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from newsprism.store.web_reads import feed_health, recent_events
+from newsprism.store.feeds import feed_health
+from newsprism.store.web_reads import recent_events
 from newsprism.web.deps import Conn, render
 
 router = APIRouter()
@@ -22,7 +23,7 @@ def feeds_page(request: Request, conn: Conn) -> Response:
         "feeds.html",
         {
             "feeds": feeds,
-            "failing": sum(1 for feed in feeds if feed["error_count"]),
+            "failing": sum(1 for feed in feeds if feed["state"] != "ok" and feed["state"] != "new"),
             "never_polled": sum(1 for feed in feeds if feed["last_polled_at"] is None),
             "events": recent_events(conn, limit=EVENTS_SHOWN),
         },

@@ -11,8 +11,9 @@ from starlette.responses import Response
 
 from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, Rating, side_of
 from newsprism.sources.ratings import combined_value
+from newsprism.store.feeds import feed_health
 from newsprism.store.stories import stories_of_outlet
-from newsprism.store.web_reads import feeds_of_outlet, outlet_by_domain, outlet_rating_rows
+from newsprism.store.web_reads import outlet_by_domain, outlet_rating_rows
 from newsprism.web.deps import Conn, render
 
 router = APIRouter()
@@ -56,6 +57,6 @@ def outlet_view(conn: Connection, domain: str) -> dict[str, Any] | None:
         "ratings": ratings,
         "combined": {"bias": bias, "factuality": combined_value(as_ratings, FACTUALITY_AXIS)},
         "combined_side": side_of(bias) or "unrated",
-        "feeds": feeds_of_outlet(conn, outlet["id"]),
+        "feeds": feed_health(conn, outlet_id=outlet["id"]),
         "stories": stories_of_outlet(conn, outlet["id"], limit=RECENT_STORIES_SHOWN),
     }

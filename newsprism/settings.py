@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         description="Fetch each new article's page and extract its text; when false, "
         "keep the feed's own title and summary.",
     )
+    extraction_processes: int = Field(
+        default=0,
+        description="Processes that extract article pages: 0 = one per core; 1 = a thread "
+        "in the main process.",
+    )
     respect_robots_txt: bool = Field(
         default=True, description="Obey robots.txt before fetching an article page."
     )

@@ -19,6 +19,7 @@ import feedparser
 import nh3
 
 from newsprism.ingest.archive import parse_time
+from newsprism.ingest.fastfeed import parse_well_formed
 from newsprism.nlp.text import clean
 
 
@@ -51,6 +52,8 @@ def html_to_text(html: str | None) -> str:
         return ""
     import html as html_module
 
+    if "<" not in html and "&" not in html:
+        return clean(html)  # plain text already: skip the sanitiser (hot path of polling)
     stripped = nh3.clean(html, tags=set(), strip_comments=True)
     return clean(html_module.unescape(stripped))
 
@@ -68,10 +71,15 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
     return "json" in content_type or body.lstrip()[:1] == b"{"
 
 
+def _string(value: object) -> str | None:
+    """A JSON Feed value that should be text, or None when the feed put anything else there."""
+    return value if isinstance(value, str) else None
+
+
 def parse_json_feed(body: bytes, *, base_url: str) -> ParsedFeed:
     try:
         document = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise NotAFeed(f"not a JSON Feed: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise NotAFeed("not a JSON Feed: no items list")
@@ -79,29 +87,46 @@ def parse_json_feed(body: bytes, *, base_url: str) -> ParsedFeed:
     for entry in document["items"]:
         if not isinstance(entry, dict):
             continue
-        link = entry.get("url") or entry.get("external_url")
+        # Values of the wrong JSON type are skipped, not trusted (fuzzing found
+        # TypeError/AttributeError on numbers, lists and strings where objects belong).
+        link = _string(entry.get("url")) or _string(entry.get("external_url"))
         if not link:
             continue
         authors = entry.get("authors") or ([entry["author"]] if entry.get("author") else [])
+        first_author = authors[0] if isinstance(authors, list) and authors else None
+        tags = entry.get("tags") if isinstance(entry.get("tags"), list) else []
         summary = (
-            entry.get("summary")
-            or html_to_text(entry.get("content_html"))
-            or clean(entry.get("content_text"))
+            _string(entry.get("summary"))
+            or html_to_text(_string(entry.get("content_html")))
+            or clean(_string(entry.get("content_text")))
         )
         items.append(
             FeedItem(
                 link=urljoin(base_url, link),
-                title=clean(entry.get("title")) or "",
+                title=clean(_string(entry.get("title"))) or "",
                 summary=clean(summary),
                 published=parse_time(entry.get("date_published") or entry.get("date_modified")),
-                author=(authors[0] or {}).get("name") if authors else None,
+                author=_string(first_author.get("name"))
+                if isinstance(first_author, dict)
+                else None,
                 guid=str(entry.get("id")) if entry.get("id") is not None else None,
-                categories=[str(tag) for tag in entry.get("tags") or []],
+                categories=[str(tag) for tag in tags],
             )
         )
     return ParsedFeed(
-        title=clean(document.get("title")), link=document.get("home_page_url"), items=items
+        title=clean(_string(document.get("title"))),
+        link=_string(document.get("home_page_url")),
+        items=items,
     )
+
+
+def _feedparser_parse(body: bytes, *, response_headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    try:
+        return feedparser.parse(body, response_headers=response_headers)
+    except UnicodeDecodeError as error:
+        # feedparser 6.0 decodes <?xml encoding="…"?> as UTF-8 without a guard; a
+        # declaration with other bytes in it escapes as this error (found by fuzzing).
+        raise NotAFeed(f"not a feed: unreadable encoding declaration ({error})") from error
 
 
 def parse_feed(body: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
@@ -110,7 +135,30 @@ def parse_feed(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
     content_type = headers.get("content-type", "")
     if _looks_like_json(body, content_type):
         return parse_json_feed(body, base_url=url)
-    parsed = feedparser.parse(body, response_headers={**headers, "content-location": url})
+    fast = parse_well_formed(body, url=url, content_type=content_type)
+    if fast is not None and fast[2]:
+        title, link, raw_items = fast
+        return ParsedFeed(
+            title=html_to_text(title),
+            link=link,
+            items=[
+                FeedItem(
+                    link=item["link"].strip(),
+                    title=html_to_text(item["title"]),
+                    summary=html_to_text(item["summary"]),
+                    published=item["published"],
+                    author=clean(item["author"]) or None,
+                    guid=item["guid"],
+                    categories=item["categories"],
+                )
+                for item in raw_items
+            ],
+        )
+    parsed = _feedparser_parse(body, response_headers={**headers, "content-location": url})
+    if not parsed.entries and "content-type" in headers:
+        # Many real feeds are served as text/html or text/plain, which feedparser then
+        # refuses to read as XML: let it sniff the body and its XML declaration instead.
+        parsed = _feedparser_parse(body, response_headers={"content-location": url})
     if not parsed.entries and (parsed.bozo or not parsed.feed):
         reason = parsed.get("bozo_exception") or "no items"
         raise NotAFeed(f"not a feed: {reason}")

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from newsprism.ingest.archive import parse_time
-from newsprism.ingest.extract import extract_page
 from newsprism.ingest.feeds import FeedItem, NotAFeed, parse_feed
 from newsprism.ingest.http import PERMANENT, Fetcher, FetchResult, Refused
+from newsprism.ingest.pool import ExtractionPool
 from newsprism.ingest.schedule import adapted_interval, backoff_until, retry_after_seconds
 from newsprism.ingest.urls import url_hash
 from newsprism.models import RawArticle
@@ -61,10 +61,18 @@ def lede_from(text: str) -> str:
 
 
 class _Pass:
-    def __init__(self, engine: Engine, settings: Settings, fetcher: Fetcher, report: PollReport):
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        fetcher: Fetcher,
+        pool: ExtractionPool,
+        report: PollReport,
+    ):
         self.engine = engine
         self.settings = settings
         self.fetcher = fetcher
+        self.pool = pool
         self.report = report
 
     async def poll(self, feed: DueFeed) -> None:
@@ -157,7 +165,7 @@ class _Pass:
             article.extraction_error = f"page not fetched: {page.error}"
             return article
         try:
-            extracted = await asyncio.to_thread(extract_page, page.body, url=page.final_url)
+            extracted = await self.pool.extract(page.body, url=page.final_url)
         except Exception as error:  # a malformed page must not stop the pass
             article.extraction_error = f"extraction failed: {error!r}"
             return article
@@ -293,15 +301,17 @@ async def poll_feeds(
         due = due_feeds(conn, now=utcnow())
     report = PollReport()
     async with Fetcher.from_settings(settings) as fetcher:
-        current = _Pass(engine, settings, fetcher, report)
-        done = 0
-        if on_progress:
-            on_progress("feeds", total=len(due), completed=0)
-        for finished in asyncio.as_completed([_guarded(current, feed) for feed in due]):
-            await finished
-            done += 1
+        # Worker processes start on the first page to extract: none for a quiet pass.
+        with ExtractionPool(processes=settings.extraction_processes) as pool:
+            current = _Pass(engine, settings, fetcher, pool, report)
+            done = 0
             if on_progress:
-                on_progress("feeds", total=len(due), completed=done)
+                on_progress("feeds", total=len(due), completed=0)
+            for finished in asyncio.as_completed([_guarded(current, feed) for feed in due]):
+                await finished
+                done += 1
+                if on_progress:
+                    on_progress("feeds", total=len(due), completed=done)
     return report
 
 

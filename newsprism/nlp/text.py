@@ -29,8 +29,10 @@ def clean(text: str | None) -> str:
     """Repair mojibake (ftfy) and collapse whitespace; '' for None or 'None'."""
     if not text or text == "None":
         return ""
-    # Curly quotes are the publisher's typography, not damage: keep them.
-    return _SPACES.sub(" ", ftfy.fix_text(text, uncurl_quotes=False)).strip()
+    if not text.isascii():  # pure ASCII cannot be mojibake: skip ftfy (hot path)
+        # Curly quotes are the publisher's typography, not damage: keep them.
+        text = ftfy.fix_text(text, uncurl_quotes=False)
+    return _SPACES.sub(" ", text).strip()
 
 
 def clean_paragraphs(text: object) -> str:

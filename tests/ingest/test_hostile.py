@@ -49,6 +49,7 @@ def hostile_settings(tmp_path):
         max_articles_per_feed=3,
         politeness_delay_seconds=0,
         per_host_concurrency=16,
+        extraction_processes=1,
         allowed_networks=["127.0.0.1/32"],
     )
 
@@ -146,6 +147,7 @@ def test_feeds_health_and_retry_commands(tmp_path, monkeypatch, feed_server):
     monkeypatch.setenv("NEWSPRISM_LOAD_CATALOGUE", "false")
     monkeypatch.setenv("NEWSPRISM_ALLOWED_NETWORKS", '["127.0.0.1/32"]')
     monkeypatch.setenv("NEWSPRISM_POLITENESS_DELAY_SECONDS", "0")
+    monkeypatch.setenv("NEWSPRISM_EXTRACTION_PROCESSES", "1")
     runner = CliRunner()
     opml = tmp_path / "feeds.opml"
     opml.write_text(

@@ -26,6 +26,7 @@ def poll_settings(tmp_path):
         max_articles_per_feed=6,
         politeness_delay_seconds=0,
         per_host_concurrency=8,
+        extraction_processes=1,  # a thread; one test below runs the process pool
         allowed_networks=["127.0.0.1/32"],  # the loopback test server, nothing else
     )
 
@@ -44,7 +45,10 @@ def test_a_pass_stores_extracted_articles_and_survives_broken_feeds(
         feed_server,
         ["/feeds/cnn.rss", "/feeds/error500", "/feeds/slow", "/feeds/notafeed", "/feeds/huge"],
     )
-    report = poll_once(engine, settings=poll_settings)
+    # Pages are extracted in two worker processes, as on a 2-core machine.
+    report = poll_once(
+        engine, settings=poll_settings.model_copy(update={"extraction_processes": 2})
+    )
     assert report.feeds_polled == 5
     assert report.feeds_failed == 4
     assert report.articles_new == 6 and report.articles_extracted == 6

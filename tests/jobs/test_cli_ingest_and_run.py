@@ -35,6 +35,7 @@ def instance(tmp_path, monkeypatch):
         "NEWSPRISM_MAX_ARTICLES_PER_FEED": "6",
         "NEWSPRISM_ALLOWED_NETWORKS": '["127.0.0.1/32"]',  # the loopback test server only
         "NEWSPRISM_POLITENESS_DELAY_SECONDS": "0",
+        "NEWSPRISM_EXTRACTION_PROCESSES": "1",
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -1,0 +1,48 @@
+"""Article extraction off the event loop, on every core.
+
+trafilatura is pure Python for most of its work, so threads share one core; a process
+pool lets a polling pass extract pages on all cores while the loop keeps fetching.
+``processes=1`` extracts in a worker thread instead (no process start-up: tests, tiny
+machines).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+
+from newsprism.ingest.extract import extract_page
+from newsprism.models import Extracted
+
+
+def _extract(page: bytes, url: str | None) -> Extracted:
+    return extract_page(page, url=url)
+
+
+class ExtractionPool:
+    def __init__(self, *, processes: int = 0) -> None:
+        workers = processes or os.cpu_count() or 1
+        self._executor: Executor = (
+            ThreadPoolExecutor(max_workers=1)
+            if workers == 1
+            # "spawn": the caller may run threads (the web server), which fork does not
+            # copy safely.
+            else ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        )
+
+    async def extract(self, page: bytes, *, url: str | None) -> Extracted:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, _extract, page, url)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

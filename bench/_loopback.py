@@ -55,12 +55,16 @@ def _serve(port_queue: multiprocessing.Queue, changed_every: int) -> None:
                 key = (number, generation)
                 if key not in cache:
                     cache[key] = _feed(base, number, generation)
-                return self._send(200, cache[key], {"ETag": f'"{number}-{generation}"',
-                                                    "Content-Type": "application/rss+xml"})
+                return self._send(
+                    200,
+                    cache[key],
+                    {"ETag": f'"{number}-{generation}"', "Content-Type": "application/rss+xml"},
+                )
             if self.path.startswith("/page/"):
                 number = int(self.path.split("/")[2])
-                return self._send(200, pages[number % len(pages)],
-                                  {"Content-Type": "text/html; charset=utf-8"})
+                return self._send(
+                    200, pages[number % len(pages)], {"Content-Type": "text/html; charset=utf-8"}
+                )
             return self._send(404, b"", {})
 
         def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
@@ -72,7 +76,10 @@ def _serve(port_queue: multiprocessing.Queue, changed_every: int) -> None:
             if status != 304:
                 self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 512  # the default backlog of 5 resets a concurrent client
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     port_queue.put(server.server_address[1])
     server.serve_forever()

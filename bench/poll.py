@@ -54,10 +54,14 @@ def main() -> None:
         started = time.perf_counter()
         second = poll_once(engine, settings=settings)
         seconds = time.perf_counter() - started
-    print(f"first pass   {first.feeds_polled} feeds, {first.articles_new} items stored, "
-          f"{first.feeds_polled / first_seconds:7.1f} feeds/s")
-    print(f"second pass  {second.feeds_polled} feeds ({second.feeds_unchanged} unchanged), "
-          f"{second.articles_new} new items, {second.feeds_polled / seconds:7.1f} feeds/s")
+    print(
+        f"first pass   {first.feeds_polled} feeds, {first.articles_new} items stored, "
+        f"{first.feeds_polled / first_seconds:7.1f} feeds/s"
+    )
+    print(
+        f"second pass  {second.feeds_polled} feeds ({second.feeds_unchanged} unchanged), "
+        f"{second.articles_new} new items, {second.feeds_polled / seconds:7.1f} feeds/s"
+    )
 
 
 if __name__ == "__main__":

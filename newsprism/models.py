@@ -105,6 +105,8 @@ class Extracted:
     language: str | None
     image_url: str | None = None
     sitename: str | None = None
+    # The page declares that its full text is for subscribers (see ingest.extract).
+    paywalled: bool = False
 
 
 @dataclass(slots=True)

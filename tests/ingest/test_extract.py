@@ -48,6 +48,7 @@ def test_extract_command_fetches_a_url(tmp_path, monkeypatch):
     from tests.fixtures.feed_server import FeedServer
 
     monkeypatch.setenv("NEWSPRISM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("NEWSPRISM_ALLOWED_NETWORKS", '["127.0.0.1/32"]')
     with FeedServer() as server:
         result = CliRunner().invoke(app, ["extract", server.url("/article/0"), "--json"])
         assert result.exit_code == 0, result.output
@@ -63,3 +64,54 @@ def test_parse_feed_honours_the_declared_encoding_iso_8859_7_and_gb2312():
         parsed = parse_feed(path.read_bytes(), url="https://example.com/")
         assert expected in parsed.title
         assert parsed.items
+
+
+def _by_url(fragment):
+    return next(key for key in sorted(GOLD) if fragment in GOLD[key]["url"])
+
+
+def test_extract_flags_pages_that_declare_a_paywall():
+    for fragment in (
+        "wsj.com/articles/is-football-violence-a-crime",  # JSON-LD isAccessibleForFree false
+        "nytimes.com/2019/11/18/business/trump-trade-war-china",  # content_tier metered
+        "barrons.com/articles/home-depot-stock",  # JSON-LD and class="paywall"
+    ):
+        key = _by_url(fragment)
+        assert extract_page(_page(key), url=GOLD[key]["url"]).paywalled, fragment
+
+
+def test_extract_does_not_flag_free_pages():
+    for fragment in (
+        "nbcnews.com/news/world/house-hitler-was-born",  # content_tier free
+        "jpost.com/Breaking-News/",  # "paywall-login-link" classes of a login widget only
+    ):
+        key = _by_url(fragment)
+        assert not extract_page(_page(key), url=GOLD[key]["url"]).paywalled, fragment
+
+
+def test_is_paywalled_reads_microdata_meta_and_invalid_json_ld():
+    from lxml import html as lxml_html
+
+    from newsprism.ingest.extract import is_paywalled
+
+    def flagged(head: str, body: str = "<p>text</p>") -> bool:
+        return is_paywalled(lxml_html.fromstring(f"<html><head>{head}</head><body>{body}</body>"))
+
+    assert flagged('<meta itemprop="isAccessibleForFree" content="False">')
+    assert flagged('<meta property="article:content_tier" content="locked">')
+    assert flagged('<script type="application/ld+json">{"isAccessibleForFree": "false",}</script>')
+    nested = '{"@graph": [{"hasPart": {"isAccessibleForFree": false}}]}'
+    assert flagged(f'<script type="application/ld+json">{nested}</script>')
+    assert not flagged('<script type="application/ld+json">{"isAccessibleForFree": true}</script>')
+    assert not flagged('<meta property="article:content_tier" content="free">')
+    assert not flagged("", '<div class="paywall-modal">subscribe</div>')
+
+
+def test_extraction_quality_gate_on_the_scrapinghub_benchmark():
+    """Pinned score that may only rise: shingle F1 on the first 60 benchmark pages."""
+    from bench.extraction import load_pages, match_counts, scores
+
+    pages = load_pages(PAGES, limit=60)
+    counts = [match_counts(body, extract_page(html, url=url).text) for html, url, body in pages]
+    precision, recall, f1 = scores(counts)
+    assert f1 >= 0.955, (precision, recall, f1)

@@ -90,6 +90,7 @@ class RawArticle:
     # "imported" (came from an archive file).
     text_source: str = "extracted"
     extraction_error: str | None = None
+    paywalled: bool | None = None  # the page's own markup says it is behind a paywall
 
 
 @dataclass(slots=True)

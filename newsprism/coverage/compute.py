@@ -40,6 +40,8 @@ class SourceArticle:
     language: str | None = None
     ownership_typology: str | None = None
     ratings: list[Rating] = field(default_factory=list)
+    # The earliest article carrying the same (wire) text, when this one is a copy.
+    syndicated_of: int | None = None
 
 
 def percentages(counts: Mapping[str, int]) -> dict[str, int]:
@@ -120,10 +122,15 @@ def compute_coverage(articles: Iterable[SourceArticle]) -> dict[str, Any]:
             }
         )
     times = [a.published for a in articles if a.published is not None]
+    # Distinct texts: a copy whose original is outside the story still brings its text
+    # once, so a story of three copies of one wire report has one original, not none.
+    original_count = len({a.syndicated_of or a.article_id for a in articles})
     outlets.sort(key=lambda o: (-o["articles"], o["name"] or ""))
     return {
         "article_count": len(articles),
         "source_count": len(by_outlet),
+        "original_count": original_count,
+        "syndicated_count": len(articles) - original_count,
         "bias": dict(bias_counts),
         "sides": dict(side_counts),
         "sides_percent": percentages(dict(side_counts)),

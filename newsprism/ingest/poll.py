@@ -183,6 +183,7 @@ class _Pass:
         article.language = extracted.language
         article.image_url = extracted.image_url
         article.canonical_url = extracted.canonical_url
+        article.paywalled = extracted.paywalled
         article.text_source = "extracted"
         return article
 

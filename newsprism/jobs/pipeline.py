@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from newsprism.coverage.compute import SourceArticle, compute_coverage
+from newsprism.ingest.syndication import mark_syndicated_copies
 from newsprism.models import ArticleForClustering, side_of
 from newsprism.nlp.embed import Embedder, from_bytes, get_embedder, to_bytes
 from newsprism.nlp.text import clean
@@ -70,6 +71,8 @@ class Pipeline:
 
     def process(self, *, on_progress: ProgressCallback | None = None) -> ProcessReport:
         report = ProcessReport()
+        # Before clustering, so the coverage computed below already tells copies apart.
+        mark_syndicated_copies(self._engine)
         with self._engine.connect() as conn:
             total = story_store.count_unassigned(conn)
         while True:
@@ -188,6 +191,7 @@ class Pipeline:
                 language=m["language"] or m["outlet_language"],
                 ownership_typology=m["outlet_ownership_typology"],
                 ratings=ratings.get(m["outlet_id"], []),
+                syndicated_of=m["syndicated_of"],
             )
             for m in members
         ]

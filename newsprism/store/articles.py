@@ -59,6 +59,7 @@ def add_article(
             fetched_at=utcnow(),
             text_source=raw.text_source,
             extraction_error=raw.extraction_error,
+            paywalled=raw.paywalled,
         )
     ).inserted_primary_key[0]
 

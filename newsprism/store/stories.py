@@ -260,6 +260,7 @@ def story_articles(conn: Connection, story_id: int) -> list[dict[str, Any]]:
             articles.c.similarity,
             articles.c.external_id,
             articles.c.outlet_id,
+            articles.c.syndicated_of,
             outlets.c.domain.label("outlet_domain"),
             outlets.c.name.label("outlet_name"),
             outlets.c.country.label("outlet_country"),

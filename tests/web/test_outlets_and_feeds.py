@@ -39,7 +39,12 @@ def test_feed_health_shows_failures_and_events(
         conn.execute(
             update(feeds)
             .where(feeds.c.url == "https://foxnews.com/rss.xml")
-            .values(last_status=503, error_count=4, last_error="Service <b>Unavailable</b>")
+            .values(
+                last_status=503,
+                error_count=4,
+                last_error="Service <b>Unavailable</b>",
+                last_error_kind="retry",
+            )
         )
         conn.execute(
             update(feeds)
@@ -62,6 +67,8 @@ def test_feed_health_shows_failures_and_events(
     assert "Service &lt;b&gt;Unavailable&lt;/b&gt;" in html
     assert '<span class="status status-error">503</span>' in html
     assert '<td class="num">17</td>' in html
+    assert '<span class="state state-failing">failing</span>' in html
+    assert "(retry later)" in html
     assert "HTTP 503 after 3 tries" in html
     assert '<span class="level level-error">error</span>' in html
 

@@ -10,8 +10,9 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from newsprism.store.feeds import feed_health
 from newsprism.store.stories import count_stories, get_story, list_stories
-from newsprism.store.web_reads import feed_health, recent_events
+from newsprism.store.web_reads import recent_events
 from newsprism.web.deps import Conn
 from newsprism.web.routes.outlets import outlet_view
 from newsprism.web.routes.stories import story_view
@@ -68,6 +69,11 @@ class Article(BaseModel):
     published: datetime | None
     language: str | None
     outlet: OutletRef
+    syndicated_of: int | None = Field(
+        default=None,
+        description="When the article is a syndicated copy (the same wire text as an "
+        "earlier article), the id of the earliest article carrying that text.",
+    )
 
 
 class Bullet(BaseModel):
@@ -99,6 +105,10 @@ class Coverage(BaseModel):
 
     article_count: int
     source_count: int
+    original_count: int | None = Field(
+        default=None, description="Distinct texts: articles that are not syndicated copies."
+    )
+    syndicated_count: int | None = None
     bias: dict[str, int]
     sides: dict[str, int]
     sides_percent: dict[str, int]
@@ -115,6 +125,10 @@ class Coverage(BaseModel):
 
 
 class StoryDetail(StorySummary):
+    original_count: int | None = Field(
+        description="Articles that are not syndicated copies of another article's text; "
+        "null until coverage is computed."
+    )
     summary: list[Bullet]
     summary_method: str | None
     coverage: Coverage | None
@@ -143,6 +157,13 @@ class Feed(BaseModel):
     last_success_at: datetime | None
     next_poll_at: datetime | None
     articles_found: int
+    state: str  # ok, new, failing, quarantined, disabled
+    last_error_kind: str | None  # retry (may work later) or permanent (will not work as it is)
+    failing_since: datetime | None
+    quarantine_reason: str | None
+    disabled_reason: str | None
+    poll_interval_seconds: int | None
+    articles_per_day: float
 
 
 class Event(BaseModel):
@@ -211,9 +232,17 @@ def api_story(story_id: int, conn: Conn) -> StoryDetail | Response:
             for b in summary.get("bullets") or []
         ],
         summary_method=summary.get("method"),
+        original_count=view["original_count"],
         coverage=Coverage.model_validate(story["coverage"]) if story.get("coverage") else None,
         articles=[
-            Article(**{**article, "outlet": OutletRef(**article["outlet"])})
+            Article(
+                **{
+                    key: value
+                    for key, value in article.items()
+                    if key not in ("original", "outlet")  # the API gives the original's id
+                },
+                outlet=OutletRef(**article["outlet"]),
+            )
             for article in view["articles"]
         ],
     )

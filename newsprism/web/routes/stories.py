@@ -14,6 +14,7 @@ from newsprism.models import BIAS_AXIS, BIAS_SCALE, FACTUALITY_AXIS, FACTUALITY_
 from newsprism.sources.ratings import combined_value
 from newsprism.store.outlets import ratings_by_outlet
 from newsprism.store.stories import get_story, story_articles
+from newsprism.store.syndication import originals_of
 from newsprism.web.deps import Conn, render
 from newsprism.web.format import rater_name, safe_url, scale_label
 
@@ -41,12 +42,15 @@ def story_view(conn: Connection, story: dict[str, Any]) -> dict[str, Any]:
     articles = [_article_entry(row, facts) for row in rows]
     articles.sort(key=lambda a: a["published"].timestamp() if a["published"] else 0, reverse=True)
     articles_by_id = {article["id"]: article for article in articles}
+    _link_originals(conn, articles, articles_by_id)
     side_counts = dict.fromkeys(SIDES, 0)
     for article in articles:
         side_counts[article["outlet"]["side"]] += 1
     return {
         "story": story,
         "coverage": coverage,
+        # Missing from coverage computed before syndicated copies were detected.
+        "original_count": coverage.get("original_count"),
         "bullets": _bullets(story.get("summary"), articles_by_id),
         "articles": articles,
         "side_article_counts": side_counts,
@@ -117,6 +121,8 @@ def _article_entry(row: dict[str, Any], facts: dict[int | None, dict[str, Any]])
         "lede": row["lede"] or row["text"][:400],
         "published": row["published_at"] or row["fetched_at"],
         "language": row["language"],
+        "syndicated_of": row["syndicated_of"],
+        "original": None,
         "outlet": {
             "id": row["outlet_id"],
             "domain": row["outlet_domain"],
@@ -124,6 +130,32 @@ def _article_entry(row: dict[str, Any], facts: dict[int | None, dict[str, Any]])
             **facts.get(row["outlet_id"], unrated),
         },
     }
+
+
+def _link_originals(
+    conn: Connection, articles: list[dict[str, Any]], articles_by_id: dict[int, dict[str, Any]]
+) -> None:
+    """Where each syndicated copy's original is: on this page, or another story's."""
+    outside = sorted(
+        {a["syndicated_of"] for a in articles if a["syndicated_of"]} - set(articles_by_id)
+    )
+    elsewhere = originals_of(conn, outside)
+    for article in articles:
+        original_id = article["syndicated_of"]
+        if not original_id:
+            continue
+        if original_id in articles_by_id:
+            outlet = articles_by_id[original_id]["outlet"]["name"]
+            article["original"] = {"href": f"#article-{original_id}", "outlet": outlet}
+        elif original_id in elsewhere:
+            row = elsewhere[original_id]
+            href = (
+                f"/stories/{row['story_id']}#article-{original_id}"
+                if row["story_id"]
+                else safe_url(row["url"])
+            )
+            outlet = row["outlet_name"] or row["outlet_domain"] or "another outlet"
+            article["original"] = {"href": href, "outlet": outlet}
 
 
 def _bullets(

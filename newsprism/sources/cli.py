@@ -129,3 +129,41 @@ def export(
     else:
         output.write_text(text, encoding="utf-8")
         _messages.print(f"wrote {output}")
+
+
+@sources_app.command("discover")
+def discover(
+    homepage: str = typer.Argument(..., help="An outlet's homepage URL."),
+    add: bool = typer.Option(False, "--add", help="Add the outlet and the feeds found."),
+    name: str | None = typer.Option(None, help="The outlet's name (with --add)."),
+) -> None:
+    """Find the feeds a homepage declares (<link rel="alternate">), optionally add them."""
+    from newsprism.ingest.discover import discover_feeds
+    from newsprism.ingest.http import fetch_one
+    from newsprism.ingest.urls import host_of
+    from newsprism.models import Outlet
+    from newsprism.sources.importing import import_outlets
+
+    settings = Settings().prepare()
+    page = fetch_one(homepage, settings=settings)
+    if not page.ok:
+        _messages.print(f"[red]could not fetch {homepage}:[/] {page.error}")
+        raise typer.Exit(1)
+    found = discover_feeds(page.body, base_url=page.final_url)
+    if not found:
+        _messages.print(f"no feed declared on {page.final_url}")
+        raise typer.Exit(1)
+    for url in found:
+        print(url)
+    if add:
+        from newsprism.store.outlets import outlet_name
+
+        domain = host_of(page.final_url)
+        engine = _open(load_catalogue=settings.load_catalogue)
+        with engine.connect() as conn:
+            known_name = outlet_name(conn, domain)  # a catalogue outlet keeps its name
+        outlet = Outlet(
+            domain=domain, name=name or known_name or domain, feeds=found, homepage=homepage
+        )
+        counts = import_outlets(engine, [outlet])
+        _messages.print(f"added to {domain}: {counts}")

@@ -31,6 +31,10 @@ def outlet_id_for_host(conn: Connection, host: str) -> int | None:
     return max(rows, key=lambda row: len(row.domain)).id
 
 
+def outlet_name(conn: Connection, domain: str) -> str | None:
+    return conn.execute(select(outlets.c.name).where(outlets.c.domain == domain)).scalar()
+
+
 def ensure_outlet(conn: Connection, *, domain: str, name: str | None, origin: str = "auto") -> int:
     """Id of the outlet with exactly this domain, creating an unrated one if missing."""
     domain = domain.lower()

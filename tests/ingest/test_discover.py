@@ -84,3 +84,27 @@ def test_discover_feeds_anchor_fallback_rules():
 @pytest.mark.parametrize("page", ["", b"", "   ", b"\x00\xff", "<html></html>", "not html at all"])
 def test_discover_feeds_returns_nothing_for_pages_without_feeds(page):
     assert discover_feeds(page, base_url="https://example.com/") == []
+
+
+def test_sources_discover_command_finds_and_adds_a_homepages_feeds(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+    from tests.fixtures.feed_server import FeedServer
+
+    monkeypatch.setenv("NEWSPRISM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("NEWSPRISM_LOAD_CATALOGUE", "false")
+    monkeypatch.setenv("NEWSPRISM_ALLOWED_NETWORKS", '["127.0.0.1/32"]')
+    runner = CliRunner()
+    with FeedServer() as server:
+        homepage = server.url("/home/daringfireball.html")
+        found = runner.invoke(app, ["sources", "discover", homepage])
+        assert found.exit_code == 0, found.output
+        # The page declares href="/feeds/main": resolved against where it was served.
+        assert found.stdout.splitlines() == [server.url("/feeds/main")]
+        added = runner.invoke(app, ["sources", "discover", homepage, "--add", "--name", "DF"])
+        assert added.exit_code == 0, added.output
+        missing = runner.invoke(app, ["sources", "discover", server.url("/nothing")])
+        assert missing.exit_code == 1
+    listed = runner.invoke(app, ["sources", "export", "--format", "csv"])
+    assert "/feeds/main" in listed.stdout and "DF" in listed.stdout

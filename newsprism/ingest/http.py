@@ -222,7 +222,7 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         try:
-            return await asyncio.wait_for(self._follow(url, headers), self._total_timeout)
+            return await self._follow(url, headers)
         except (TimeoutError, httpx.TimeoutException):
             return FetchResult(url, url, None, error="timed out", error_kind=RETRY)
         except Refused as error:
@@ -266,26 +266,30 @@ class Fetcher:
         host = urlsplit(url).hostname or ""
         async with self._all, self._hosts[host]:
             await self._wait_turn(host)
-            async with self._client.stream("GET", url, headers=headers) as response:
-                declared = response.headers.get("Content-Length")
-                if declared and declared.isdigit() and int(declared) > self._max_body:
-                    raise BodyTooLarge
-                chunks = []
-                size = 0
-                if response.status_code not in _REDIRECTS:
-                    # aiter_bytes decodes gzip/deflate: the cap counts decoded bytes.
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > self._max_body:
-                            raise BodyTooLarge
-                        chunks.append(chunk)
-                result = FetchResult(
-                    url=url,
-                    final_url=str(response.url),
-                    status=response.status_code,
-                    headers={k.lower(): v for k, v in response.headers.items()},
-                    body=b"".join(chunks),
-                )
+            # The deadline starts once this request has its slot, not while it queues.
+            return await asyncio.wait_for(self._request(url, headers), self._total_timeout)
+
+    async def _request(self, url: str, headers: dict[str, str]) -> FetchResult:
+        async with self._client.stream("GET", url, headers=headers) as response:
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > self._max_body:
+                raise BodyTooLarge
+            chunks = []
+            size = 0
+            if response.status_code not in _REDIRECTS:
+                # aiter_bytes decodes gzip/deflate: the cap counts decoded bytes.
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > self._max_body:
+                        raise BodyTooLarge
+                    chunks.append(chunk)
+            result = FetchResult(
+                url=url,
+                final_url=str(response.url),
+                status=response.status_code,
+                headers={k.lower(): v for k, v in response.headers.items()},
+                body=b"".join(chunks),
+            )
         status = result.status or 0
         if status == 304 or 200 <= status < 300 or status in _REDIRECTS:
             return result

@@ -296,14 +296,22 @@ async def _guarded(current: _Pass, feed: DueFeed) -> None:
 
 
 async def poll_feeds(
-    engine: Engine, *, settings: Settings, on_progress: ProgressCallback | None = None
+    engine: Engine,
+    *,
+    settings: Settings,
+    on_progress: ProgressCallback | None = None,
+    pool: ExtractionPool | None = None,
 ) -> PollReport:
+    """Poll every due feed once. ``pool``: a long-lived extraction pool (the runner
+    keeps one); without it the pass makes its own, whose workers start only if some
+    page needs extracting."""
     with engine.connect() as conn:
         due = due_feeds(conn, now=utcnow())
     report = PollReport()
-    async with Fetcher.from_settings(settings) as fetcher:
-        # Worker processes start on the first page to extract: none for a quiet pass.
-        with ExtractionPool(processes=settings.extraction_processes) as pool:
+    own_pool = pool is None
+    pool = pool or ExtractionPool(processes=settings.extraction_processes)
+    try:
+        async with Fetcher.from_settings(settings) as fetcher:
             current = _Pass(engine, settings, fetcher, pool, report)
             done = 0
             if on_progress:
@@ -313,10 +321,17 @@ async def poll_feeds(
                 done += 1
                 if on_progress:
                     on_progress("feeds", total=len(due), completed=done)
+    finally:
+        if own_pool:
+            pool.close()
     return report
 
 
 def poll_once(
-    engine: Engine, *, settings: Settings, on_progress: ProgressCallback | None = None
+    engine: Engine,
+    *,
+    settings: Settings,
+    on_progress: ProgressCallback | None = None,
+    pool: ExtractionPool | None = None,
 ) -> PollReport:
-    return asyncio.run(poll_feeds(engine, settings=settings, on_progress=on_progress))
+    return asyncio.run(poll_feeds(engine, settings=settings, on_progress=on_progress, pool=pool))

@@ -160,24 +160,30 @@ def vars_of(report: object) -> dict[str, object]:
 
 def _worker(settings: Settings, engine: Engine, stop: threading.Event, console: Console) -> None:
     from newsprism.ingest.poll import poll_once
+    from newsprism.ingest.pool import ExtractionPool
 
     pipeline = make_pipeline(engine, settings)
-    while not stop.is_set():
-        started = time.monotonic()
-        try:
-            poll = vars_of(poll_once(engine, settings=settings))
-            if stop.is_set():
-                break
-            processed = pipeline.process().as_dict()
-            console.log(
-                "pass done: "
-                + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in {**poll, **processed}.items())
-            )
-        except Exception as error:  # keep serving; the failure is logged and recorded
-            console.log(f"[red]pass failed:[/] {error!r}")
-            with engine.begin() as conn:
-                add_event(conn, level="error", kind="pass-error", message=repr(error))
-        stop.wait(max(1.0, PASS_INTERVAL_SECONDS - (time.monotonic() - started)))
+    # One extraction pool for the life of the worker: no process start-up per pass.
+    with ExtractionPool(processes=settings.extraction_processes) as pool:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                poll = vars_of(poll_once(engine, settings=settings, pool=pool))
+                if stop.is_set():
+                    break
+                processed = pipeline.process().as_dict()
+                summary = {**poll, **processed}
+                console.log(
+                    "pass done: "
+                    + ", ".join(
+                        f"{key.replace('_', ' ')} {value}" for key, value in summary.items()
+                    )
+                )
+            except Exception as error:  # keep serving; the failure is logged and recorded
+                console.log(f"[red]pass failed:[/] {error!r}")
+                with engine.begin() as conn:
+                    add_event(conn, level="error", kind="pass-error", message=repr(error))
+            stop.wait(max(1.0, PASS_INTERVAL_SECONDS - (time.monotonic() - started)))
 
 
 def run_ingest_loop(settings: Settings, *, console: Console) -> None:

@@ -166,12 +166,52 @@ def show_settings() -> None:
     Console().print(table)
 
 
+eval_app = typer.Typer(no_args_is_help=True)
+
+
+@eval_app.command("stories")
+def eval_stories(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL or JSONL.gz file."),
+    out: Path | None = typer.Option(None, "--out", help="Write id<TAB>story_id here."),
+) -> None:
+    """Cluster a stream of articles from an empty state; score it against gold labels."""
+    from newsprism.jobs.evaluate import evaluate_stories
+
+    evaluation = evaluate_stories(path, settings=_settings())
+    if out:
+        with out.open("w", encoding="utf-8") as handle:
+            for article_id, story_id in zip(evaluation.ids, evaluation.predicted, strict=True):
+                handle.write(f"{article_id}\t{story_id}\n")
+        console.print(f"wrote {len(evaluation.ids)} predictions to {out}")
+    scores = evaluation.scores()
+    if scores is None:
+        console.print("no gold labels (story_id or cluster) in the file: nothing to score")
+        return
+    table = Table(title=f"Story clustering on {path.name}")
+    for column in ("measure", "precision", "recall", "F1"):
+        table.add_column(column, justify="right" if column != "measure" else "left")
+    for name, label in (
+        ("bcubed", "BCubed"),
+        ("pairwise", "pairwise"),
+        ("singletons", "BCubed, all singletons"),
+    ):
+        score = scores[name]
+        table.add_row(label, f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}")
+    Console().print(table)
+    Console().print(
+        f"{len(evaluation.ids)} articles; {scores['gold_stories']} gold stories, "
+        f"{scores['predicted_stories']} predicted, {scores['exact']} reproduced exactly"
+        + (f"; {evaluation.skipped_lines} lines skipped" if evaluation.skipped_lines else "")
+    )
+
+
 def _register_subcommands() -> None:
     from newsprism.ingest.cli import feeds_app
     from newsprism.sources.cli import sources_app
 
     app.add_typer(sources_app, name="sources", help="List, import and export outlets and feeds.")
     app.add_typer(feeds_app, name="feeds", help="Feed health; retry quarantined feeds.")
+    app.add_typer(eval_app, name="eval", help="Measure story clustering on labelled articles.")
 
 
 _register_subcommands()

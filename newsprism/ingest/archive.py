@@ -52,7 +52,8 @@ def parse_time(value: object) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _open(path: Path) -> IO[str]:
+def open_archive(path: Path) -> IO[str]:
+    """A JSONL file, gzip-compressed or not, as text."""
     if path.suffix == ".gz":
         return gzip.open(path, "rt", encoding="utf-8")
     return path.open("r", encoding="utf-8")
@@ -90,7 +91,7 @@ def record_to_article(record: dict) -> RawArticle | None:
 
 
 def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:
-    with _open(path) as handle:
+    with open_archive(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

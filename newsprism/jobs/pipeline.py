@@ -69,7 +69,11 @@ class Pipeline:
     def embedder(self) -> Embedder:
         return get_embedder(self._embedder_name)
 
-    def process(self, *, on_progress: ProgressCallback | None = None) -> ProcessReport:
+    def process(
+        self, *, on_progress: ProgressCallback | None = None, refresh: bool = True
+    ) -> ProcessReport:
+        """Cluster every article without a story; then (``refresh``) recompute the
+        coverage and summary of the stories that changed."""
         report = ProcessReport()
         # Before clustering, so the coverage computed below already tells copies apart.
         mark_syndicated_copies(self._engine)
@@ -83,7 +87,8 @@ class Pipeline:
             self._cluster_batch(batch, report)
             if on_progress:
                 on_progress("clustered", done=report.articles_clustered, total=total)
-        self.refresh_stories(report, on_progress=on_progress)
+        if refresh:
+            self.refresh_stories(report, on_progress=on_progress)
         return report
 
     # --- clustering -------------------------------------------------------------

@@ -353,3 +353,9 @@ def article_embeddings(conn: Connection, story_id: int) -> dict[int, bytes]:
         )
     )
     return {row.id: row.embedding for row in rows}
+
+
+def story_ids_by_url_hash(conn: Connection) -> dict[str, int | None]:
+    """Every article's URL hash and its story (what `eval stories` reads back)."""
+    rows = conn.execute(select(articles.c.url_hash, articles.c.story_id))
+    return {row.url_hash: row.story_id for row in rows}

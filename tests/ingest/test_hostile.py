@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from newsprism.ingest.poll import poll_once
-from newsprism.settings import Settings
 from newsprism.store.db import as_utc, utcnow
 from newsprism.store.feeds import retry_feeds
 from newsprism.store.outlets import add_feed, ensure_outlet
@@ -38,19 +37,10 @@ FAULTS = {
 
 
 @pytest.fixture
-def hostile_settings(tmp_path):
-    return Settings(
-        _env_file=None,
-        data_dir=tmp_path / "data",
-        load_catalogue=False,
-        http_timeout_seconds=1.0,
-        http_total_timeout_seconds=2.0,
-        max_body_bytes=5_000_000,
-        max_articles_per_feed=3,
-        politeness_delay_seconds=0,
-        per_host_concurrency=16,
-        extraction_processes=1,
-        allowed_networks=["127.0.0.1/32"],
+def hostile_settings(poll_settings):
+    # Room for the real feeds, far less than the 50 MB faults; three items a feed.
+    return poll_settings.model_copy(
+        update={"max_body_bytes": 5_000_000, "max_articles_per_feed": 3}
     )
 
 

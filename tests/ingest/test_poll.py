@@ -1,10 +1,8 @@
 """A polling pass against real saved feeds and pages served over loopback HTTP."""
 
-import pytest
 from sqlalchemy import select
 
 from newsprism.ingest.poll import poll_once
-from newsprism.settings import Settings
 from newsprism.store.outlets import add_feed, ensure_outlet
 from newsprism.store.schema import articles, events, feeds
 
@@ -12,23 +10,6 @@ from newsprism.store.schema import articles, events, feeds
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = text.split()
     return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
-
-
-@pytest.fixture
-def poll_settings(tmp_path):
-    return Settings(
-        _env_file=None,
-        data_dir=tmp_path / "data",
-        load_catalogue=False,
-        http_timeout_seconds=1.0,
-        http_total_timeout_seconds=2.0,
-        max_body_bytes=1_000_000,
-        max_articles_per_feed=6,
-        politeness_delay_seconds=0,
-        per_host_concurrency=8,
-        extraction_processes=1,  # a thread; one test below runs the process pool
-        allowed_networks=["127.0.0.1/32"],  # the loopback test server, nothing else
-    )
 
 
 def _add_feeds(engine, server, paths):

@@ -109,7 +109,11 @@ class Pipeline:
                 term_text(member["title"], member["lede"], member["text"]), observe=False
             )
             clusterer.add(
-                member["story_id"], from_bytes(member["embedding"]), vector, member["when"]
+                member["story_id"],
+                from_bytes(member["embedding"]),
+                vector,
+                member["when"],
+                article_id=member["id"],
             )
         return clusterer
 
@@ -127,6 +131,20 @@ class Pipeline:
                 vector = clusterer.term_vector(term_text(article.title, article.lede, article.text))
                 assignment = clusterer.best_story(embedding, vector, article.published)
                 story_id = assignment.story_key
+                # Why the article went where it did, kept for the story page.
+                if story_id is not None:
+                    grouping = {
+                        "score": round(assignment.score, 3),
+                        "threshold": self._params.threshold,
+                        **clusterer.explain(story_id, embedding, vector),
+                    }
+                else:
+                    best = assignment.score if assignment.score > float("-inf") else None
+                    grouping = {
+                        "started_story": True,
+                        "best_score": round(best, 3) if best is not None else None,
+                        "threshold": self._params.threshold,
+                    }
                 if story_id is None:
                     story_id = story_store.create_story(
                         conn,
@@ -135,13 +153,16 @@ class Pipeline:
                         centroid=to_bytes(embedding),
                     )
                     report.stories_created += 1
-                open_story = clusterer.add(story_id, embedding, vector, article.published)
+                open_story = clusterer.add(
+                    story_id, embedding, vector, article.published, article_id=article.id
+                )
                 story_store.attach_article(
                     conn,
                     article_id=article.id,
                     story_id=story_id,
                     similarity=None if assignment.story_key is None else assignment.score,
                     embedding=to_bytes(embedding),
+                    grouping=grouping,
                 )
                 touched[story_id] = story_store.StoryState(
                     id=story_id,

@@ -146,6 +146,8 @@ articles = Table(
     Column("paywalled", Boolean),
     # Syndicated copy: the earliest stored article carrying the same (wire) text.
     Column("syndicated_of", ForeignKey("articles.id", ondelete="SET NULL")),
+    # Why the clusterer put the article in its story: score, nearest member, shared terms.
+    Column("grouping_json", Text),
 )
 Index("ix_articles_story_id", articles.c.story_id)
 Index("ix_articles_canonical_hash", articles.c.canonical_hash)

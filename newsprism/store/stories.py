@@ -124,10 +124,13 @@ def attach_article(
     story_id: int,
     similarity: float | None,
     embedding: bytes | None = None,
+    grouping: dict[str, Any] | None = None,
 ) -> None:
     values: dict[str, Any] = {"story_id": story_id, "similarity": similarity}
     if embedding is not None:
         values["embedding"] = embedding
+    if grouping is not None:
+        values["grouping_json"] = json.dumps(grouping, ensure_ascii=False)
     conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
 
 
@@ -258,6 +261,7 @@ def story_articles(conn: Connection, story_id: int) -> list[dict[str, Any]]:
             articles.c.fetched_at,
             articles.c.text_source,
             articles.c.similarity,
+            articles.c.grouping_json,
             articles.c.external_id,
             articles.c.outlet_id,
             articles.c.syndicated_of,
@@ -277,6 +281,8 @@ def story_articles(conn: Connection, story_id: int) -> list[dict[str, Any]]:
         item = dict(row._mapping)
         item["published_at"] = as_utc(item["published_at"])
         item["fetched_at"] = as_utc(item["fetched_at"])
+        grouping = item.pop("grouping_json")
+        item["grouping"] = json.loads(grouping) if grouping else None
         result.append(item)
     return result
 

@@ -58,6 +58,8 @@ class OpenStory:
     count: int
     last_seen: datetime
     first_seen: datetime
+    # (article id, embedding) of each member: the nearest one explains a grouping.
+    members: list[tuple[int, np.ndarray]] = field(default_factory=list)
 
     def mean_time(self) -> float:
         return self.time_sum / self.count
@@ -144,8 +146,35 @@ class StoryClusterer:
             return Assignment(None, best.score)
         return best
 
+    def explain(
+        self, key: int, embedding: np.ndarray, term_vector: dict[str, float], *, terms: int = 5
+    ) -> dict:
+        """Why an article joins story ``key``: its nearest member and the terms that
+        weigh most in both (computed before the article is added)."""
+        story = self.stories[key]
+        nearest, similarity = None, -1.0
+        for article_id, vector in story.members:
+            value = float(vector @ embedding)
+            if value > similarity:
+                nearest, similarity = article_id, value
+        shared = sorted(
+            (word for word in term_vector if word in story.term_sum),
+            key=lambda word: -term_vector[word] * story.term_sum[word],
+        )
+        return {
+            "nearest_article_id": nearest,
+            "nearest_similarity": round(similarity, 3) if nearest is not None else None,
+            "shared_terms": shared[:terms],
+        }
+
     def add(
-        self, key: int, embedding: np.ndarray, term_vector: dict[str, float], when: datetime
+        self,
+        key: int,
+        embedding: np.ndarray,
+        term_vector: dict[str, float],
+        when: datetime,
+        *,
+        article_id: int | None = None,
     ) -> OpenStory:
         story = self.stories.get(key)
         if story is None:
@@ -160,6 +189,8 @@ class StoryClusterer:
             )
             self.stories[key] = story
         story.embedding_sum = story.embedding_sum + embedding
+        if article_id is not None:
+            story.members.append((article_id, embedding))
         for word, value in term_vector.items():
             story.term_sum[word] = story.term_sum.get(word, 0.0) + value
         story.time_sum += when.timestamp()

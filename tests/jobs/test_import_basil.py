@@ -108,3 +108,22 @@ def test_export_writes_one_line_per_story_with_article_urls(imported, tmp_path):
     first = records[0]
     assert {"id", "title", "article_count", "source_count", "coverage", "summary"} <= set(first)
     assert all(a["url"].startswith("http") for r in records for a in r["articles"])
+
+
+def test_every_article_says_why_it_is_in_its_story(imported):
+    settings, engine, _, _ = imported
+    story_id = max(_stories(engine).items(), key=lambda item: len(item[1]))[0]
+    with TestClient(create_app(settings, engine)) as client:
+        api = client.get(f"/api/stories/{story_id}").json()
+        html = client.get(f"/stories/{story_id}").text
+    reasons = [article["grouping"] for article in api["articles"]]
+    assert sum(bool(reason.get("started_story")) for reason in reasons) == 1
+    joined = [reason for reason in reasons if not reason.get("started_story")]
+    assert joined
+    ids = {article["id"] for article in api["articles"]}
+    for reason in joined:
+        assert reason["score"] >= reason["threshold"]
+        assert reason["nearest_article_id"] in ids
+        assert reason["shared_terms"]
+    assert html.count("Why grouped") == len(api["articles"])
+    assert "Closest article" in html and "Shared terms" in html

@@ -69,6 +69,11 @@ class Article(BaseModel):
     published: datetime | None
     language: str | None
     outlet: OutletRef
+    grouping: dict[str, Any] | None = Field(
+        default=None,
+        description="Why the clusterer put the article in this story: score and threshold, "
+        "the nearest article and the shared terms (or that it started the story).",
+    )
     syndicated_of: int | None = Field(
         default=None,
         description="When the article is a syndicated copy (the same wire text as an "

@@ -43,6 +43,12 @@ def story_view(conn: Connection, story: dict[str, Any]) -> dict[str, Any]:
     articles.sort(key=lambda a: a["published"].timestamp() if a["published"] else 0, reverse=True)
     articles_by_id = {article["id"]: article for article in articles}
     _link_originals(conn, articles, articles_by_id)
+    for article in articles:  # "why grouped": name the nearest article by its headline
+        grouping = article["grouping"] or {}
+        nearest = articles_by_id.get(grouping.get("nearest_article_id"))
+        if nearest is not None:
+            grouping["nearest_title"] = nearest["title"]
+            grouping["nearest_outlet"] = nearest["outlet"]["name"]
     side_counts = dict.fromkeys(SIDES, 0)
     for article in articles:
         side_counts[article["outlet"]["side"]] += 1
@@ -123,6 +129,7 @@ def _article_entry(row: dict[str, Any], facts: dict[int | None, dict[str, Any]])
         "language": row["language"],
         "syndicated_of": row["syndicated_of"],
         "original": None,
+        "grouping": row.get("grouping"),
         "outlet": {
             "id": row["outlet_id"],
             "domain": row["outlet_domain"],

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
@@ -145,17 +146,9 @@ def ingest_once(settings: Settings, *, console: Console | None = None) -> dict[s
             )
 
         poll = poll_once(engine, settings=settings, on_progress=on_poll)
-        report = {key: int(value) for key, value in vars_of(poll).items()}
+        report = asdict(poll)
         report.update(_process(engine, settings, progress))
     return report
-
-
-def vars_of(report: object) -> dict[str, object]:
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(report) and not isinstance(report, type):
-        return asdict(report)
-    return dict(vars(report))
 
 
 def _worker(settings: Settings, engine: Engine, stop: threading.Event, console: Console) -> None:
@@ -168,7 +161,7 @@ def _worker(settings: Settings, engine: Engine, stop: threading.Event, console: 
         while not stop.is_set():
             started = time.monotonic()
             try:
-                poll = vars_of(poll_once(engine, settings=settings, pool=pool))
+                poll = asdict(poll_once(engine, settings=settings, pool=pool))
                 if stop.is_set():
                     break
                 processed = pipeline.process().as_dict()

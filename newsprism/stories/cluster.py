@@ -28,6 +28,7 @@ from datetime import datetime
 import numpy as np
 
 from newsprism.nlp.text import clean, first_words, terms
+from newsprism.stories.index import CentroidIndex
 
 
 def embedding_text(title: str, lede: str, text: str) -> str:
@@ -105,6 +106,8 @@ class StoryClusterer:
     params: ClusterParams = field(default_factory=ClusterParams)
     weights: TermWeights = field(default_factory=TermWeights)
     stories: dict[int, OpenStory] = field(default_factory=dict)
+    index: CentroidIndex = field(default_factory=CentroidIndex)
+    _last_sweep: float = -math.inf
 
     def term_vector(self, text: str, *, observe: bool = True) -> dict[str, float]:
         words = terms(text)
@@ -116,32 +119,25 @@ class StoryClusterer:
         self, embedding: np.ndarray, term_vector: dict[str, float], when: datetime
     ) -> Assignment:
         params = self.params
-        window = params.window_hours * 3600
         stamp = when.timestamp()
-        candidates = [
-            story
-            for story in self.stories.values()
-            if abs(stamp - story.last_seen.timestamp()) <= window
-        ]
-        if not candidates:
-            return Assignment(None, 0.0)
-        sums = np.vstack([story.embedding_sum for story in candidates])
-        norms = np.linalg.norm(sums, axis=1)
-        norms[norms == 0] = 1.0
-        dense = (sums @ embedding) / norms
-        order = np.argsort(-dense, kind="stable")[: params.candidates]
+        candidates = self.index.search(
+            embedding,
+            stamp=stamp,
+            window_seconds=params.window_hours * 3600,
+            limit=params.candidates,
+        )
         best: Assignment = Assignment(None, -math.inf)
-        for index in order:
-            story = candidates[int(index)]
+        for key, dense in candidates:
+            story = self.stories[key]
             gap_days = abs(stamp - story.mean_time()) / 86400
             score = (
-                params.embedding_weight * float(dense[index])
+                params.embedding_weight * dense
                 + (1 - params.embedding_weight) * _sparse_cosine(term_vector, story.term_sum)
                 - params.decay_per_day * max(0.0, gap_days - 1.0)
             )
-            # Ties go to the older story so the outcome never depends on dict order.
-            if score > best.score or (score == best.score and story.key < (best.story_key or 0)):
-                best = Assignment(story.key, score)
+            # Ties go to the older story so the outcome never depends on search order.
+            if score > best.score or (score == best.score and key < (best.story_key or 0)):
+                best = Assignment(key, score)
         if best.score < params.threshold:
             return Assignment(None, best.score)
         return best
@@ -197,10 +193,16 @@ class StoryClusterer:
         story.count += 1
         story.last_seen = max(story.last_seen, when)
         story.first_seen = min(story.first_seen, when)
+        self.index.upsert(key, story.embedding_sum, story.last_seen.timestamp())
         return story
 
     def close_before(self, when: datetime) -> None:
-        """Forget stories that can no longer take articles (quiet for a whole window)."""
+        """Forget stories that can no longer take articles (quiet for a whole window).
+        Sweeps at most once per stream hour: a sweep walks every open story."""
+        if when.timestamp() - self._last_sweep < 3600:
+            return
+        self._last_sweep = when.timestamp()
         horizon = when.timestamp() - self.params.window_hours * 3600
         for key in [k for k, s in self.stories.items() if s.last_seen.timestamp() < horizon]:
             del self.stories[key]
+            self.index.remove(key)

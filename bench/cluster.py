@@ -1,0 +1,79 @@
+"""The clustering step alone (embeddings given): articles/s with many stories open.
+
+    python bench/cluster.py [--articles 100000] [--events 40000]
+
+A synthetic stream stands in for a busy instance: ARTICLES articles over three days
+(the default window), about EVENTS events, each article a noisy copy of its event's
+unit vector (512 dimensions, like USE) with event words plus common words as terms.
+Prints articles/s and the peak resident memory. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from newsprism.stories.cluster import ClusterParams, StoryClusterer
+
+
+def _word(number: int) -> str:
+    """A distinct letters-only word (the tokenizer drops digits)."""
+    letters = ""
+    number += 1
+    while number:
+        number, digit = divmod(number - 1, 26)
+        letters = chr(ord("a") + digit) + letters
+    return "w" + letters
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=40_000)
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    centers = rng.standard_normal((args.events, 512)).astype(np.float32)
+    centers /= np.linalg.norm(centers, axis=1, keepdims=True)
+    event_of = np.sort(rng.integers(0, args.events, args.articles))  # events arrive in order
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    seconds = np.sort(rng.uniform(0, 3 * 86400, args.articles))
+    vocabulary = [_word(n) for n in range(50_000)]
+
+    clusterer = StoryClusterer(params=ClusterParams())
+    texts = [
+        " ".join(
+            [f"{_word(10**6 + event)} {_word(2 * 10**6 + event)} {_word(3 * 10**6 + event % 997)}"]
+            + [vocabulary[i] for i in rng.integers(0, len(vocabulary), 25)]
+        )
+        for event in event_of
+    ]
+    noise = rng.standard_normal((args.articles, 512)).astype(np.float32) * 0.03
+    vectors = centers[event_of] + noise
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    started = time.perf_counter()
+    next_key = 0
+    for number in range(args.articles):
+        when = start + timedelta(seconds=float(seconds[number]))
+        clusterer.close_before(when - timedelta(hours=clusterer.params.window_hours))
+        terms = clusterer.term_vector(texts[number])
+        choice = clusterer.best_story(vectors[number], terms, when)
+        key = choice.story_key
+        if key is None:
+            next_key += 1
+            key = next_key
+        clusterer.add(key, vectors[number], terms, when, article_id=number)
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"articles        {args.articles}")
+    print(f"stories         {next_key} (open at the end: {len(clusterer.stories)})")
+    print(f"clustering      {args.articles / elapsed:8.0f} articles/s  (goal: 2,000)")
+    print(f"peak RSS        {peak_mb:8.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

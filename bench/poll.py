@@ -29,8 +29,14 @@ from newsprism.store.schema import feeds  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument(
+        "--changed-every", type=int, default=2, help="every Nth feed changes (0: none)"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, LoopbackServer(changed_every=2) as base:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        LoopbackServer(changed_every=args.changed_every) as base,
+    ):
         settings = Settings(
             _env_file=None,
             data_dir=Path(folder),

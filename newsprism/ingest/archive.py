@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from newsprism.models import RawArticle
+from newsprism.nlp.lang import detect_language
 from newsprism.nlp.text import clean, clean_paragraphs, first_words
 
 
@@ -82,7 +83,7 @@ def record_to_article(record: dict) -> RawArticle | None:
         lede=lede_of(text) if text else "",
         published=parse_time(record.get("published") or record.get("date")),
         author=record.get("author") or None,
-        language=record.get("language") or None,
+        language=record.get("language") or detect_language(f"{title}. {text[:1000]}"),
         outlet_domain=(record.get("outlet_domain") or None),
         outlet_name=clean(record.get("outlet") or record.get("source")) or None,
         external_id=str(record["id"]) if record.get("id") is not None else None,

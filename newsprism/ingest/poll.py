@@ -26,6 +26,7 @@ from newsprism.ingest.pool import ExtractionPool
 from newsprism.ingest.schedule import adapted_interval, backoff_until, retry_after_seconds
 from newsprism.ingest.urls import url_hash
 from newsprism.models import RawArticle
+from newsprism.nlp.lang import detect_language
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article, known_url_hashes
 from newsprism.store.db import utcnow
@@ -143,6 +144,7 @@ class _Pass:
             lede=lede_from(item.summary),
             published=item.published,
             author=item.author,
+            language=detect_language(f"{item.title}. {item.summary}"),
             text_source="feed-only",
         )
         if not self.settings.fetch_articles:
@@ -180,7 +182,7 @@ class _Pass:
             parse_time(extracted.published) if not item.published else item.published
         )
         article.author = item.author or extracted.author
-        article.language = extracted.language
+        article.language = extracted.language or article.language
         article.image_url = extracted.image_url
         article.canonical_url = extracted.canonical_url
         article.paywalled = extracted.paywalled

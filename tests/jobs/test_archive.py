@@ -61,3 +61,19 @@ def test_every_shared_corpus_line_parses(tmp_path):
         # NewsWCL50 leaves some dates out; the others date every article.
         assert dated == len(items) or name == "newswcl50.jsonl", name
         assert dated > len(items) / 2, name
+
+
+def test_imported_articles_get_their_language_detected_offline():
+    spanish = record_to_article(
+        {
+            "url": "https://elpais.com/a",
+            "title": "El Kremlin reconoce contactos con el Gobierno de Venezuela",
+            "text": "El Kremlin reconoció este domingo que está en contacto con el Gobierno "
+            "del presidente de Venezuela, Nicolás Maduro, en medio de la tensión.",
+        }
+    )
+    english = record_to_article(
+        {"url": "https://example.com/b", "title": "Senate passes the budget"}
+    )
+    declared = record_to_article({"url": "https://x.de/c", "title": "Hallo", "language": "de"})
+    assert (spanish.language, english.language, declared.language) == ("es", "en", "de")

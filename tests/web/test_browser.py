@@ -1,0 +1,145 @@
+"""What a reader sees, in a real headless Chromium (Debian's, driven by Playwright):
+the home page, a story page with its bias bar, the side filter, dark mode and a phone.
+Screenshots land in screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+from newsprism.settings import Settings
+from newsprism.store.db import open_database
+from newsprism.web.app import create_app
+from tests.conftest import SHARED_DATA
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def _require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed; .ci/run installs Debian's chromium")
+        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[str]:
+    """A real instance: BASIL imported through the CLI, served by uvicorn on loopback."""
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser")
+    result = CliRunner().invoke(
+        app,
+        ["import", str(SHARED_DATA / "corpora" / "basil.jsonl")],
+        env={"NEWSPRISM_DATA_DIR": str(data_dir)},
+    )
+    assert result.exit_code == 0, result.output
+    settings = Settings(_env_file=None, data_dir=data_dir)
+    engine = open_database(settings.effective_database_url)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def _page(browser, **options):
+    context = browser.new_context(**options)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    return context, page, problems
+
+
+def test_home_then_a_story_with_its_bias_bar_and_side_filter(site, browser):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context, page, problems = _page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(site + "/")
+    cards = page.locator("main a[href^='/stories/']")
+    assert cards.count() >= 10
+    bar = page.locator("svg[aria-label^='Bias distribution']").first
+    assert "%" in bar.get_attribute("aria-label")
+    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+
+    cards.first.click()
+    page.wait_for_url("**/stories/*")
+    assert page.get_by_role("heading", name="Bias Distribution").is_visible()
+    assert page.get_by_text("% of the sources lean").first.is_visible()
+    articles = page.locator("li.article")
+    total = articles.count()
+    assert total >= 3
+    page.screenshot(path=str(SCREENSHOTS / "story.png"), full_page=True)
+
+    # The side filter (JavaScript) shows only the right-leaning outlets' articles.
+    page.get_by_role("button", name="Right").first.click()
+    visible = [a for a in articles.all() if a.is_visible()]
+    assert 0 < len(visible) < total
+    assert all(a.get_attribute("data-side") == "right" for a in visible)
+    page.get_by_role("button", name="All").first.click()
+    assert sum(a.is_visible() for a in articles.all()) == total
+    assert problems == []  # no script error, no blocked or failed resource (CSP included)
+    context.close()
+
+
+def test_dark_mode_follows_the_system_setting(site, browser):
+    context, page, _ = _page(browser, color_scheme="dark")
+    page.goto(site + "/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    red, green, blue = (
+        int(part) for part in background[background.index("(") + 1 : -1].split(",")[:3]
+    )
+    assert red + green + blue < 3 * 80, background
+    page.screenshot(path=str(SCREENSHOTS / "home-dark.png"))
+    context.close()
+
+
+def test_a_phone_sized_screen_needs_no_sideways_scrolling(site, browser):
+    context, page, _ = _page(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(site + "/")
+    page.locator("main a[href^='/stories/']").first.click()
+    page.wait_for_url("**/stories/*")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    page.screenshot(path=str(SCREENSHOTS / "story-phone.png"), full_page=True)
+    context.close()

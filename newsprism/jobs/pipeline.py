@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from newsprism.coverage.compute import SourceArticle, compute_coverage
 from newsprism.ingest.syndication import mark_syndicated_copies
-from newsprism.models import ArticleForClustering, side_of
+from newsprism.models import BIAS_AXIS, ArticleForClustering, side_of
 from newsprism.nlp.embed import Embedder, from_bytes, get_embedder, to_bytes
 from newsprism.nlp.text import clean
 from newsprism.sources.ratings import combined_value
@@ -221,13 +221,18 @@ class Pipeline:
             )
             for m in members
         ]
+        sides = {
+            m["id"]: side_of(combined_value(ratings.get(m["outlet_id"], []), BIAS_AXIS))
+            for m in members
+        }
         coverage = compute_coverage(sources)
+        coverage["headlines_by_side"] = headlines_by_side(members, embeddings, sides)
         summary = summarize(
             [
                 SummaryInput(
                     article_id=m["id"],
                     outlet_key=m["outlet_domain"] or "",
-                    side=side_of(combined_value(ratings.get(m["outlet_id"], []), "us-left-right")),
+                    side=sides[m["id"]],
                     title=m["title"],
                     text=m["text"] or m["lede"],
                 )
@@ -245,12 +250,44 @@ class Pipeline:
             )
 
 
+def _closest_to_centroid(
+    members: list[dict], embeddings: dict[int, bytes], centroid: np.ndarray | None
+) -> dict | None:
+    """The member (with a headline) whose embedding is closest to the centroid."""
+    candidates = [m for m in members if m["id"] in embeddings and clean(m["title"])]
+    if not candidates or centroid is None:
+        return next((m for m in members if clean(m["title"])), None)
+    matrix = np.vstack([from_bytes(embeddings[m["id"]]) for m in candidates])
+    return candidates[int(np.argmax(matrix @ centroid))]
+
+
+def _story_centroid(embeddings: dict[int, bytes]) -> np.ndarray | None:
+    if not embeddings:
+        return None
+    return np.vstack([from_bytes(vector) for vector in embeddings.values()]).mean(axis=0)
+
+
 def _representative_title(members: list[dict], embeddings: dict[int, bytes]) -> str:
     """The headline of the article closest to the story's centroid."""
-    with_vectors = [m for m in members if m["id"] in embeddings and clean(m["title"])]
-    if not with_vectors:
-        return next((clean(m["title"]) for m in members if clean(m["title"])), "Untitled story")
-    matrix = np.vstack([from_bytes(embeddings[m["id"]]) for m in with_vectors])
-    centroid = matrix.mean(axis=0)
-    best = int(np.argmax(matrix @ centroid))
-    return clean(with_vectors[best]["title"])
+    best = _closest_to_centroid(members, embeddings, _story_centroid(embeddings))
+    return clean(best["title"]) if best else "Untitled story"
+
+
+def headlines_by_side(
+    members: list[dict], embeddings: dict[int, bytes], side_of_member: dict[int, str | None]
+) -> dict[str, dict]:
+    """Each side's most representative headline: of that side's articles, the one
+    closest to the whole story's centroid (so the three tell the same story)."""
+    centroid = _story_centroid(embeddings)
+    result = {}
+    for side in ("left", "center", "right"):
+        best = _closest_to_centroid(
+            [m for m in members if side_of_member.get(m["id"]) == side], embeddings, centroid
+        )
+        if best is not None:
+            result[side] = {
+                "article_id": best["id"],
+                "title": clean(best["title"]),
+                "outlet": best["outlet_name"] or best["outlet_domain"],
+            }
+    return result

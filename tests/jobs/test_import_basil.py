@@ -127,3 +127,20 @@ def test_every_article_says_why_it_is_in_its_story(imported):
         assert reason["shared_terms"]
     assert html.count("Why grouped") == len(api["articles"])
     assert "Closest article" in html and "Shared terms" in html
+
+
+def test_headlines_side_by_side_pick_one_article_per_covering_side(imported):
+    settings, engine, _, _ = imported
+    stories = _stories(engine)
+    story_id = next(sid for sid, members in stories.items() if len(members) == 3)
+    with TestClient(create_app(settings, engine)) as client:
+        api = client.get(f"/api/stories/{story_id}").json()
+        html = client.get(f"/stories/{story_id}").text
+    by_side = api["coverage"]["headlines_by_side"]
+    assert set(by_side) == {"left", "right"}  # BASIL has no center outlet
+    sides = {a["id"]: a["outlet"]["side"] for a in api["articles"]}
+    for side, headline in by_side.items():
+        assert sides[headline["article_id"]] == side
+    right = next(a for a in api["articles"] if a["id"] == by_side["right"]["article_id"])
+    assert right["outlet"]["domain"] == "foxnews.com"
+    assert "Headlines side by side" in html and "No center-leaning source" in html

@@ -105,6 +105,12 @@ class CoverageOutlet(BaseModel):
     articles: int
 
 
+class SideHeadline(BaseModel):
+    article_id: int
+    title: str
+    outlet: str | None
+
+
 class Coverage(BaseModel):
     """The story's coverage numbers; every count is of sources (distinct outlets)."""
 
@@ -126,6 +132,10 @@ class Coverage(BaseModel):
     first_published: datetime | None = None
     last_published: datetime | None = None
     raters: dict[str, list[str]]
+    headlines_by_side: dict[str, SideHeadline] = Field(
+        default_factory=dict,
+        description="Per side that covered the story, its article closest to the story as a whole.",
+    )
     outlets: list[CoverageOutlet] = []
 
 

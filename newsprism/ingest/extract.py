@@ -31,8 +31,14 @@ from newsprism.nlp.text import clean, clean_paragraphs
 
 
 def _decode(page: str | bytes) -> str:
+    """Most pages are UTF-8 and decode strictly at once; only the rest pay for
+    charset detection (which costs more than the extraction of a small page)."""
     if isinstance(page, str):
         return page
+    try:
+        return page.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(page).best()
@@ -99,9 +105,12 @@ def extract_page(page: str | bytes, *, url: str | None) -> Extracted:
     # Tables stay in: results, figures and timelines are article text, and keeping
     # them scores higher on the scrapinghub benchmark (bench/extraction.py, README).
     # Comments stay out: readers' comments are not the outlet's coverage.
-    result = trafilatura.bare_extraction(
-        text_html, url=url, with_metadata=True, include_comments=False, include_tables=True
-    )
+    options = {"with_metadata": True, "include_comments": False, "include_tables": True}
+    # trafilatura's own extractor first; its fallbacks (readability, jusText) cost as
+    # much again and only pay off when the main pass finds little.
+    result = trafilatura.bare_extraction(text_html, url=url, fast=True, **options)
+    if result is None or len((getattr(result, "text", None) or "").split()) < 200:
+        result = trafilatura.bare_extraction(text_html, url=url, **options)
     data = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
     try:
         document = lxml_html.fromstring(text_html.encode("utf-8", errors="replace"))

@@ -61,6 +61,7 @@ class OpenStory:
     first_seen: datetime
     # (article id, embedding) of each member: the nearest one explains a grouping.
     members: list[tuple[int, np.ndarray]] = field(default_factory=list)
+    term_norm_sq: float = 0.0  # squared norm of term_sum
 
     def mean_time(self) -> float:
         return self.time_sum / self.count
@@ -94,11 +95,16 @@ class TermWeights:
         return {word: value / norm for word, value in weights.items()}
 
 
-def _sparse_cosine(vector: dict[str, float], centroid: dict[str, float]) -> float:
-    norm = math.sqrt(sum(value * value for value in centroid.values()))
-    if not norm:
+def _sparse_dot(vector: dict[str, float], other: dict[str, float]) -> float:
+    return sum(value * other.get(word, 0.0) for word, value in vector.items())
+
+
+def _sparse_cosine(vector: dict[str, float], story: OpenStory) -> float:
+    """Cosine of a unit term vector with a story's term sum (its norm kept up to date
+    as articles join, not recomputed over thousands of terms per comparison)."""
+    if story.term_norm_sq <= 0:
         return 0.0
-    return sum(value * centroid.get(word, 0.0) for word, value in vector.items()) / norm
+    return _sparse_dot(vector, story.term_sum) / math.sqrt(story.term_norm_sq)
 
 
 @dataclass
@@ -132,7 +138,7 @@ class StoryClusterer:
             gap_days = abs(stamp - story.mean_time()) / 86400
             score = (
                 params.embedding_weight * dense
-                + (1 - params.embedding_weight) * _sparse_cosine(term_vector, story.term_sum)
+                + (1 - params.embedding_weight) * _sparse_cosine(term_vector, story)
                 - params.decay_per_day * max(0.0, gap_days - 1.0)
             )
             # Ties go to the older story so the outcome never depends on search order.
@@ -187,6 +193,10 @@ class StoryClusterer:
         story.embedding_sum = story.embedding_sum + embedding
         if article_id is not None:
             story.members.append((article_id, embedding))
+        # |a + b|² = |a|² + 2 a·b + |b|²: the norm follows the sum without a full pass.
+        story.term_norm_sq += 2 * _sparse_dot(term_vector, story.term_sum) + sum(
+            value * value for value in term_vector.values()
+        )
         for word, value in term_vector.items():
             story.term_sum[word] = story.term_sum.get(word, 0.0) + value
         story.time_sum += when.timestamp()

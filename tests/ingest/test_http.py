@@ -40,3 +40,23 @@ def test_the_guard_refuses_private_and_non_http_urls_before_connecting():
     ):
         result = asyncio.run(check(url))
         assert result.error_kind == "permanent" and "refused" in result.error, (url, result)
+
+
+def test_at_most_max_redirects_are_followed(feed_server):
+    """Five distinct hops reach the feed; a sixth is refused as will-not-work."""
+
+    async def fetch(hops):
+        async with Fetcher(
+            user_agent="test",
+            timeout_seconds=1.0,
+            max_redirects=5,
+            allowed_networks=["127.0.0.1/32"],
+        ) as fetcher:
+            return await fetcher.get(feed_server.url(f"/redirect-chain/{hops}"))
+
+    followed = asyncio.run(fetch(5))
+    assert followed.ok and followed.body.startswith(b"<rss")
+    assert followed.final_url == feed_server.url("/redirect-chain/0")
+    assert followed.url == feed_server.url("/redirect-chain/5")
+    refused = asyncio.run(fetch(6))
+    assert refused.error == "too many redirects" and refused.error_kind == "permanent"

@@ -11,10 +11,6 @@ from newsprism.store.outlets import ensure_outlet, outlet_id_for_host
 from newsprism.store.schema import articles
 
 
-def article_exists(conn: Connection, url: str) -> bool:
-    return bool(known_url_hashes(conn, [url_hash(url)]))
-
-
 def known_url_hashes(conn: Connection, hashes: list[str]) -> set[str]:
     if not hashes:
         return set()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from newsprism.models import ArticleForClustering
 from newsprism.store.db import as_utc, utcnow
@@ -76,30 +76,6 @@ def count_needing_refresh(conn: Connection) -> int:
         .select_from(stories)
         .where(stories.c.needs_refresh.is_(True), stories.c.merged_into.is_(None))
     ).scalar_one()
-
-
-def open_stories(conn: Connection, *, seen_since: datetime) -> list[StoryState]:
-    rows = conn.execute(
-        select(
-            stories.c.id,
-            stories.c.title,
-            stories.c.centroid,
-            stories.c.article_count,
-            stories.c.first_seen,
-            stories.c.last_seen,
-        ).where(stories.c.last_seen >= seen_since, stories.c.merged_into.is_(None))
-    )
-    return [
-        StoryState(
-            id=row.id,
-            title=row.title,
-            centroid=row.centroid,
-            article_count=row.article_count,
-            first_seen=as_utc(row.first_seen),
-            last_seen=as_utc(row.last_seen),
-        )
-        for row in rows
-    ]
 
 
 def create_story(conn: Connection, *, title: str, first_seen: datetime, centroid: bytes) -> int:
@@ -295,7 +271,7 @@ def stories_of_outlet(conn: Connection, outlet_id: int, *, limit: int = 20) -> l
     )
     rows = conn.execute(
         select(stories)
-        .where(and_(stories.c.id.in_(story_ids), or_(stories.c.merged_into.is_(None))))
+        .where(stories.c.id.in_(story_ids), stories.c.merged_into.is_(None))
         .order_by(stories.c.last_seen.desc())
         .limit(limit)
     )

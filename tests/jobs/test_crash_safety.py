@@ -24,6 +24,17 @@ def _count(engine, query):
         return conn.execute(query).scalar_one()
 
 
+def _ingest_once(newsprism: str, env: dict[str, str]) -> None:
+    subprocess.run(
+        [newsprism, "ingest", "--once"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=300,
+    )
+
+
 def test_sigkill_mid_pass_then_restart_loses_and_duplicates_nothing(tmp_path):
     env = {
         **os.environ,
@@ -60,24 +71,10 @@ def test_sigkill_mid_pass_then_restart_loses_and_duplicates_nothing(tmp_path):
         assert 0 < stored < FEEDS * ITEMS, stored
 
         # Start again: the pass completes what was left, clusters, and adds nothing twice.
-        subprocess.run(
-            [newsprism, "ingest", "--once"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=300,
-        )
+        _ingest_once(newsprism, env)
         with engine.begin() as conn:  # make every feed due again
             conn.execute(feeds.update().values(next_poll_at=None, body_hash=None))
-        subprocess.run(
-            [newsprism, "ingest", "--once"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=300,
-        )
+        _ingest_once(newsprism, env)
 
     total = _count(engine, select(func.count()).select_from(articles))
     distinct = _count(engine, select(func.count(func.distinct(articles.c.url_hash))))

@@ -103,8 +103,8 @@ def _shingle_hashes(words: list[str]) -> np.ndarray:
     Each distinct word is hashed once (blake2b); a shingle's hash is a polynomial of
     its words' hashes finished with the splitmix64 mixer, all in wrapping uint64.
     """
-    codes: dict[str, int] = {}
-    word_hashes = np.array([codes.setdefault(w, _stable_hash(w)) for w in words], dtype=np.uint64)
+    codes = {word: _stable_hash(word) for word in set(words)}
+    word_hashes = np.fromiter(map(codes.__getitem__, words), dtype=np.uint64, count=len(words))
     count = max(len(words) - SHINGLE_WORDS + 1, 1)
     mixed = np.zeros(count, dtype=np.uint64)
     for offset in range(min(SHINGLE_WORDS, len(words))):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import ftfy
 
@@ -25,13 +26,31 @@ _STOPWORDS = frozenset(
 )
 
 
+# What ftfy can repair leaves one of these traces: a UTF-8 lead byte read as Latin-1 or
+# Windows-1252 (Â..ô) followed by a continuation byte read the same way ("Ã©", "â€™"),
+# a control or formatting character ftfy removes (C1, BOM, ...), an HTML entity, a
+# ligature, a full-width form, a surrogate or U+FFFD.
+# Text without any is left to NFC normalisation alone: running ftfy over every
+# accented paragraph costs more than embedding it.
+_REPAIRABLE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]"
+    "|[\u0080-\u009f\u206a-\u206f\ud800-\udfff\ufb00-\ufb06\ufeff\uff01-\uff5e\ufff9-\ufffd"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e007f]|&#?\\w+;"
+)
+
+
 def clean(text: str | None) -> str:
     """Repair mojibake (ftfy) and collapse whitespace; '' for None or 'None'."""
     if not text or text == "None":
         return ""
     if not text.isascii():  # pure ASCII cannot be mojibake: skip ftfy (hot path)
-        # Curly quotes are the publisher's typography, not damage: keep them.
-        text = ftfy.fix_text(text, uncurl_quotes=False)
+        if _REPAIRABLE.search(text):
+            # Curly quotes are the publisher's typography, not damage: keep them.
+            text = ftfy.fix_text(text, uncurl_quotes=False)
+        else:
+            text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -32,8 +32,9 @@ from newsprism.stories.index import CentroidIndex
 
 
 def embedding_text(title: str, lede: str, text: str) -> str:
-    """What the clusterer embeds: the headline and the opening of the article."""
-    return f"{clean(title)}. {first_words(clean(lede or text), 60)}".strip(". ")
+    """What the clusterer embeds: the headline and the opening of the article (30 words score as
+    well as 60 on the dev sets and cost half the embedding time)."""
+    return f"{clean(title)}. {first_words(clean(lede or text), 30)}".strip(". ")
 
 
 def term_text(title: str, lede: str, text: str) -> str:

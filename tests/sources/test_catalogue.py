@@ -1,7 +1,5 @@
 """The bundled catalogue: its contents, and loading it into SQLite and PostgreSQL."""
 
-import time
-
 from sqlalchemy import select
 
 from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS
@@ -70,10 +68,8 @@ def test_without_noncommercial_data_no_allsides_rating_and_no_allsides_only_outl
     assert "aarp.org" not in {outlet.domain for outlet in outlets}  # rated by AllSides only
 
 
-def test_load_is_idempotent_and_fast(engine):
-    started = time.perf_counter()
+def test_load_is_idempotent(engine):
     loaded = load_catalogue(engine)
-    elapsed = time.perf_counter() - started
     with engine.connect() as conn:
         counts = count_outlets(conn), count_feeds(conn), count_ratings(conn)
         version = get_meta(conn, CATALOGUE_VERSION_KEY)
@@ -84,8 +80,6 @@ def test_load_is_idempotent_and_fast(engine):
     with engine.connect() as conn:
         assert (count_outlets(conn), count_feeds(conn), count_ratings(conn)) == counts
         assert get_meta(conn, CATALOGUE_VERSION_KEY) == version
-    if engine.dialect.name == "sqlite":
-        assert elapsed < 2.0
 
 
 def test_loaded_outlets_come_back_with_feeds_ratings_and_ownership(sqlite_engine):

@@ -52,6 +52,9 @@ class Rating:
     licence: str  # licence of the rating data, e.g. "CC BY-NC 4.0"
     rated_on: str | None = None  # date or snapshot name, e.g. "2019"
     source_url: str | None = None
+    # Set by this instance's admin (``newsprism sources override``): wins over the raters.
+    is_override: bool = False
+    note: str | None = None  # why an override was set
 
 
 @dataclass(slots=True)
@@ -91,6 +94,18 @@ class RawArticle:
     text_source: str = "extracted"
     extraction_error: str | None = None
     paywalled: bool | None = None  # the page's own markup says it is behind a paywall
+    # The categories (tags) the feed or import file gave the item, as written there.
+    categories: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One topic of a story (``stories.topics``): a feed category or a headline keyword."""
+
+    slug: str  # the key in URLs and filters: "climate-change"
+    label: str  # what people read: "Climate change"
+    weight: float  # share of the story's articles that carry it, 0..1
+    origin: str  # "category" (the feeds' label) or "keyword" (shared headline word)
 
 
 @dataclass(slots=True)

@@ -5,47 +5,77 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, insert, select, update
 
 from newsprism.models import Outlet, Rating
+from newsprism.sources.hosts import host_suffixes, longest_suffix_match, normalise_host
 from newsprism.store.db import utcnow
 from newsprism.store.schema import feeds, meta, outlets, ratings
 
 
 def outlet_id_for_host(conn: Connection, host: str) -> int | None:
-    """The outlet whose domain is the longest suffix of ``host``.
+    """The outlet whose domain is the longest suffix of ``host`` (``sources.hosts``).
 
     ``timesofindia.indiatimes.com`` matches that outlet before ``indiatimes.com``;
     ``abcnews.go.com`` never matches ``go.com`` by accident of a shared tail
     (only whole labels count: ``xgo.com`` is not ``go.com``).
     """
-    host = host.lower().rstrip(".")
-    if host.startswith("www."):
-        host = host[4:]
-    labels = host.split(".")
-    candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+    candidates = host_suffixes(host)
     if not candidates:
         return None
     rows = conn.execute(
         select(outlets.c.id, outlets.c.domain).where(outlets.c.domain.in_(candidates))
     ).all()
-    if not rows:
+    return longest_suffix_match(host, {row.domain: row.id for row in rows})
+
+
+def outlet_ids_by_domain(conn: Connection) -> dict[str, int]:
+    """Every outlet's id by its domain: for matching many hosts without a query each."""
+    return {row.domain: row.id for row in conn.execute(select(outlets.c.id, outlets.c.domain))}
+
+
+def get_outlet(conn: Connection, outlet_id: int) -> Outlet | None:
+    """One outlet with its feeds and every stored rating (history and overrides too)."""
+    row = conn.execute(select(outlets).where(outlets.c.id == outlet_id)).first()
+    if row is None:
         return None
-    return max(rows, key=lambda row: len(row.domain)).id
+    feed_urls = conn.execute(
+        select(feeds.c.url).where(feeds.c.outlet_id == outlet_id).order_by(feeds.c.url)
+    ).scalars()
+    return Outlet(
+        id=row.id,
+        domain=row.domain,
+        name=row.name,
+        country=row.country,
+        language=row.language,
+        homepage=row.homepage,
+        owner=row.owner,
+        ownership_typology=row.ownership_typology,
+        ownership_source=row.ownership_source,
+        feeds=list(feed_urls),
+        ratings=ratings_by_outlet(conn, [outlet_id])[outlet_id],
+    )
 
 
-def outlet_name(conn: Connection, domain: str) -> str | None:
-    return conn.execute(select(outlets.c.name).where(outlets.c.domain == domain)).scalar()
-
-
-def ensure_outlet(conn: Connection, *, domain: str, name: str | None, origin: str = "auto") -> int:
+def ensure_outlet(
+    conn: Connection,
+    *,
+    domain: str,
+    name: str | None,
+    origin: str = "auto",
+    country: str | None = None,
+    language: str | None = None,
+) -> int:
     """Id of the outlet with exactly this domain, creating an unrated one if missing."""
-    domain = domain.lower()
-    if domain.startswith("www."):
-        domain = domain[4:]
+    domain = normalise_host(domain)
     found = conn.execute(select(outlets.c.id).where(outlets.c.domain == domain)).scalar()
     if found is not None:
         return found
     return conn.execute(
         insert(outlets).values(
-            domain=domain, name=name or domain, origin=origin, created_at=utcnow()
+            domain=domain,
+            name=name or domain,
+            origin=origin,
+            country=country,
+            language=language,
+            created_at=utcnow(),
         )
     ).inserted_primary_key[0]
 
@@ -205,12 +235,45 @@ def ratings_by_outlet(conn: Connection, outlet_ids: list[int]) -> dict[int, list
     return result
 
 
+def update_ownership(
+    conn: Connection,
+    outlet_id: int,
+    *,
+    owner: str | None,
+    typology: str | None,
+    source: str | None,
+) -> bool:
+    """Set an outlet's owner and typology (the given ones) and their source; True if changed."""
+    values = {
+        key: value
+        for key, value in (
+            ("owner", owner),
+            ("ownership_typology", typology),
+            ("ownership_source", source),
+        )
+        if value is not None
+    }
+    current = conn.execute(
+        select(outlets.c.owner, outlets.c.ownership_typology, outlets.c.ownership_source).where(
+            outlets.c.id == outlet_id
+        )
+    ).one()
+    if all(getattr(current, key) == value for key, value in values.items()):
+        return False
+    conn.execute(update(outlets).where(outlets.c.id == outlet_id).values(**values))
+    return True
+
+
 def _rating_of(row) -> Rating:  # type: ignore[no-untyped-def]
+    # An override has no source to link to; its source_url column carries the note the
+    # admin gave (store.ratings.set_override), so that overrides needed no new column.
     return Rating(
         axis=row.axis,
         value=row.value,
         rater=row.rater,
         licence=row.licence,
         rated_on=row.rated_on or None,
-        source_url=row.source_url,
+        source_url=None if row.is_override else row.source_url,
+        is_override=bool(row.is_override),
+        note=row.source_url if row.is_override else None,
     )

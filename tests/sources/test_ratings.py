@@ -3,7 +3,13 @@
 import pytest
 
 from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, Rating
-from newsprism.sources.ratings import combined_value, raters_disagree
+from newsprism.sources.ratings import (
+    WIKIPEDIA_AXIS,
+    combine,
+    combined_value,
+    raters_disagree,
+    superseded,
+)
 
 
 def bias(value, rater, rated_on=None):
@@ -74,3 +80,52 @@ def test_raters_disagree_at_two_steps():
     assert raters_disagree([fact("very-high", "a"), fact("mostly-factual", "b")], FACTUALITY_AXIS)
     # A rater's old value does not count against its new one.
     assert not raters_disagree([bias("left", "a", "2018"), bias("center", "a", "2019")], BIAS_AXIS)
+
+
+def override(value, rated_on="2026-01-01", axis=BIAS_AXIS):
+    return Rating(
+        axis=axis,
+        value=value,
+        rater="local",
+        licence="local override",
+        rated_on=rated_on,
+        is_override=True,
+    )
+
+
+def test_an_override_wins_over_the_raters_and_says_so():
+    ratings = [bias("left", "a", "2019"), bias("lean-left", "b", "2020"), override("center")]
+    combined = combine(ratings, BIAS_AXIS)
+    assert (combined.value, combined.override) == ("center", True)
+    assert combined.raters == ("a", "b")  # the override is no rater
+    assert combined_value(ratings, BIAS_AXIS) == "center"
+    # The newest override counts; an override on another axis changes nothing here.
+    ratings += [override("right", "2026-02-01"), override("low", axis=FACTUALITY_AXIS)]
+    assert combined_value(ratings, BIAS_AXIS) == "right"
+    assert combine([bias("left", "a")], BIAS_AXIS).override is False
+
+
+def test_an_override_does_not_hide_that_raters_disagree():
+    ratings = [bias("left", "a"), bias("center", "b"), override("lean-left")]
+    assert raters_disagree(ratings, BIAS_AXIS)
+    assert not raters_disagree([bias("left", "a"), override("right")], BIAS_AXIS)
+
+
+def test_other_axes_tie_toward_the_end_of_their_scale():
+    ratings = [
+        Rating(axis=WIKIPEDIA_AXIS, value="generally-reliable", rater="a", licence="x"),
+        Rating(axis=WIKIPEDIA_AXIS, value="no-consensus", rater="b", licence="x"),
+    ]
+    assert combined_value(ratings, WIKIPEDIA_AXIS) == "no-consensus"
+    assert combined_value(ratings, "not-an-axis") is None
+
+
+def test_superseded_marks_the_history_of_each_rater():
+    ratings = [
+        bias("lean-left", "allsides", "2019"),
+        bias("left", "allsides", "2018"),
+        bias("center", "allsides"),
+        bias("right", "mbfc"),
+        fact("high", "allsides", "2017"),
+    ]
+    assert superseded(ratings) == [False, True, True, False, False]

@@ -5,7 +5,8 @@ Why opening sentences: news is written top-down, so the first sentences of each
 article carry its facts, and embedding only those keeps a 150-article story cheap.
 Candidates are taken round-robin across outlets so one prolific outlet cannot fill
 the summary; MMR then trades closeness to the story centroid against redundancy
-with bullets already chosen, and prefers a side (left/center/right) not yet cited.
+with bullets already chosen, and prefers a side (left/center/right), then an outlet,
+not yet cited.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class SummaryInput:
     side: str | None
     title: str
     text: str
+    outlet_name: str = ""  # shown to an LLM with the passage; the key stands in when empty
+    language: str | None = None  # ISO 639-1, for translation into the reader's language
+    lede: str = ""  # what the story page shows under the headline
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +45,17 @@ class SummaryParams:
     redundancy_weight: float = 0.45  # lambda of MMR on the redundancy side
     duplicate_similarity: float = 0.85  # a candidate this close to a bullet is the same fact
     support_similarity: float = 0.75  # another article's sentence this close also cites it
-    side_bonus: float = 0.05
+    side_bonus: float = 0.05  # for a bullet from a side (left/center/right) not cited yet
+    outlet_bonus: float = 0.03  # for a bullet from an outlet not cited yet
 
 
-def _candidates(inputs: Sequence[SummaryInput], params: SummaryParams) -> list[tuple[int, str]]:
+def candidate_sentences(
+    inputs: Sequence[SummaryInput], params: SummaryParams | None = None
+) -> list[tuple[int, str]]:
+    """``(index into inputs, sentence)`` for the opening sentences worth a bullet, taken
+    round-robin: every outlet's first article's lead, then its second article's, …, so
+    one prolific outlet cannot fill the list before the others are in."""
+    params = params or SummaryParams()
     per_article: list[list[str]] = []
     for item in inputs:
         found = []
@@ -55,11 +66,17 @@ def _candidates(inputs: Sequence[SummaryInput], params: SummaryParams) -> list[t
             if len(found) == params.sentences_per_article:
                 break
         per_article.append(found)
-    # Round-robin across articles, so every outlet's lead is in before anyone's second.
+    rank_in_outlet: list[int] = []
+    seen_per_outlet: dict[str, int] = {}
+    for item in inputs:
+        rank_in_outlet.append(seen_per_outlet.get(item.outlet_key, 0))
+        seen_per_outlet[item.outlet_key] = rank_in_outlet[-1] + 1
+    order = sorted(range(len(inputs)), key=lambda index: (rank_in_outlet[index], index))
     picked: list[tuple[int, str]] = []
     seen: set[str] = set()
     for depth in range(params.sentences_per_article):
-        for index, found in enumerate(per_article):
+        for index in order:
+            found = per_article[index]
             if depth < len(found) and found[depth] not in seen:
                 seen.add(found[depth])
                 picked.append((index, found[depth]))
@@ -76,7 +93,7 @@ def summarize(
 ) -> dict:
     """``{"method": ..., "bullets": [{"text": ..., "article_ids": [...]}]}``."""
     params = params or SummaryParams()
-    candidates = _candidates(inputs, params)
+    candidates = candidate_sentences(inputs, params)
     if not candidates:
         return {"method": METHOD, "bullets": []}
     vectors = embedder.embed([text for _, text in candidates])
@@ -87,6 +104,7 @@ def summarize(
 
     chosen: list[int] = []
     sides_cited: set[str | None] = set()
+    outlets_cited: set[str] = set()
     wanted = min(params.max_bullets, max(params.min_bullets, len(inputs)))
     while len(chosen) < wanted:
         best, best_score = -1, -np.inf
@@ -96,8 +114,10 @@ def summarize(
             redundancy = max((similarity[index, j] for j in chosen), default=0.0)
             if redundancy >= params.duplicate_similarity:
                 continue
-            side = inputs[candidates[index][0]].side
-            bonus = params.side_bonus if side and side not in sides_cited else 0.0
+            source = inputs[candidates[index][0]]
+            bonus = params.side_bonus if source.side and source.side not in sides_cited else 0.0
+            if source.outlet_key not in outlets_cited:
+                bonus += params.outlet_bonus
             score = (
                 (1 - params.redundancy_weight) * relevance[index]
                 - params.redundancy_weight * redundancy
@@ -109,21 +129,21 @@ def summarize(
             break
         chosen.append(best)
         sides_cited.add(inputs[candidates[best][0]].side)
+        outlets_cited.add(inputs[candidates[best][0]].outlet_key)
 
     # Keep the story's reading order: earlier-in-article sentences first.
     chosen.sort()
     bullets = []
     for index in chosen:
         source = candidates[index][0]
-        supporting = {source} | {
+        supporting = {
             candidates[other][0]
             for other in range(len(candidates))
             if similarity[index, other] >= params.support_similarity
-        }
+        } - {source}
+        # The article the sentence is taken from first, then those saying the same.
+        cited = [source, *sorted(supporting)]
         bullets.append(
-            {
-                "text": candidates[index][1],
-                "article_ids": [inputs[i].article_id for i in sorted(supporting)],
-            }
+            {"text": candidates[index][1], "article_ids": [inputs[i].article_id for i in cited]}
         )
     return {"method": f"{METHOD} ({embedder.name})", "bullets": bullets}

@@ -1,6 +1,6 @@
 """The clustering step alone (embeddings given): articles/s with many stories open.
 
-    python bench/cluster.py [--articles 100000] [--events 40000]
+    python bench/cluster.py [--articles 100000] [--events 40000] [--batch 256]
 
 A synthetic stream stands in for a busy instance: ARTICLES articles over three days
 (the default window), about EVENTS events, each article a noisy copy of its event's
@@ -34,6 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=40_000)
+    parser.add_argument("--batch", type=int, default=256, help="the pipeline's batch size")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     centers = rng.standard_normal((args.events, 512)).astype(np.float32)
@@ -58,10 +59,13 @@ def main() -> None:
     started = time.perf_counter()
     next_key = 0
     for number in range(args.articles):
+        position = number % args.batch
+        if position == 0:  # as the pipeline does: one product scores a whole batch
+            clusterer.prefetch(vectors[number : number + args.batch])
         when = start + timedelta(seconds=float(seconds[number]))
         clusterer.close_before(when - timedelta(hours=clusterer.params.window_hours))
         terms = clusterer.term_vector(texts[number])
-        choice = clusterer.best_story(vectors[number], terms, when)
+        choice = clusterer.best_story(vectors[number], terms, when, query=position)
         key = choice.story_key
         if key is None:
             next_key += 1

@@ -122,8 +122,18 @@ class StoryClusterer:
             self.weights.observe(words)
         return self.weights.vector(words)
 
+    def prefetch(self, embeddings: np.ndarray) -> None:
+        """Score a batch of articles against the open stories in one product; pass each
+        article's position as ``best_story(query=)`` while placing the batch in order."""
+        self.index.prefetch(embeddings)
+
     def best_story(
-        self, embedding: np.ndarray, term_vector: dict[str, float], when: datetime
+        self,
+        embedding: np.ndarray,
+        term_vector: dict[str, float],
+        when: datetime,
+        *,
+        query: int | None = None,
     ) -> Assignment:
         params = self.params
         stamp = when.timestamp()
@@ -132,6 +142,7 @@ class StoryClusterer:
             stamp=stamp,
             window_seconds=params.window_hours * 3600,
             limit=params.candidates,
+            query=query,
         )
         best: Assignment = Assignment(None, -math.inf)
         for key, dense in candidates:

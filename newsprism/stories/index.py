@@ -1,5 +1,11 @@
-"""The open stories' centroids in one matrix, so one BLAS matrix-vector product scores
-an article against all of them (the first, cheap stage of clustering).
+"""The open stories' centroids in one matrix, so one BLAS product scores articles
+against all of them (the first, cheap stage of clustering).
+
+A batch of articles is scored in one matrix-matrix product (``prefetch``): the matrix
+is read from memory once per batch instead of once per article. Articles of the batch
+are still placed one by one, so each search corrects the prefetched scores for the
+rows that changed since (stories the batch's earlier articles joined or started) —
+the results are those of searching row by row.
 
 Why not an approximate index (hnswlib, usearch): a story's centroid moves with every
 article it takes and stories close as they go quiet, so the index sees as many
@@ -22,6 +28,11 @@ class CentroidIndex:
         self._row_of: dict[int, int] = {}
         self._free: list[int] = []
         self._size = 0  # rows ever used
+        # prefetch(): scores of a batch of queries against the first _prefetched_rows
+        # rows, and the rows changed since (their prefetched scores are stale).
+        self._prefetched: np.ndarray | None = None
+        self._prefetched_rows = 0
+        self._changed: set[int] = set()
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -55,6 +66,8 @@ class CentroidIndex:
             self._keys[row] = key
         norm = float(np.linalg.norm(embedding_sum)) or 1.0
         self._matrix[row] = embedding_sum / norm
+        if self._prefetched is not None:
+            self._changed.add(row)
         self._last_seen[row] = last_seen
 
     def remove(self, key: int) -> None:
@@ -64,15 +77,48 @@ class CentroidIndex:
             self._last_seen[row] = -np.inf
             self._free.append(row)
 
+    def prefetch(self, vectors: np.ndarray) -> None:
+        """Score the batch ``vectors`` against every row now; ``search(query=i)`` then
+        starts from row i of these scores."""
+        self._changed = set()
+        if self._matrix is None or not self._size:
+            self._prefetched, self._prefetched_rows = None, 0
+            return
+        self._prefetched_rows = self._size
+        self._prefetched = np.asarray(vectors, dtype=np.float32) @ self._matrix[: self._size].T
+
+    def _similarity(self, vector: np.ndarray, query: int | None) -> np.ndarray:
+        assert self._matrix is not None
+        used = self._size
+        if query is None or self._prefetched is None:
+            return self._matrix[:used] @ vector
+        known = self._prefetched_rows
+        similarity = np.empty(used, dtype=np.float32)
+        similarity[:known] = self._prefetched[query]
+        if used > known:  # stories started since the prefetch
+            similarity[known:] = self._matrix[known:used] @ vector
+        if self._changed:  # stories that took an article since the prefetch
+            rows = np.fromiter(self._changed, dtype=np.int64, count=len(self._changed))
+            rows = rows[rows < known]
+            similarity[rows] = self._matrix[rows] @ vector
+        return similarity
+
     def search(
-        self, vector: np.ndarray, *, stamp: float, window_seconds: float, limit: int
+        self,
+        vector: np.ndarray,
+        *,
+        stamp: float,
+        window_seconds: float,
+        limit: int,
+        query: int | None = None,
     ) -> list[tuple[int, float]]:
         """(story key, cosine) of the ``limit`` most similar stories seen within the
-        window of ``stamp``, best first; ties broken by the older (smaller) key."""
+        window of ``stamp``, best first; ties broken by the older (smaller) key.
+        ``query``: the vector's position in the last ``prefetch`` batch, if it was in it."""
         if self._matrix is None or not self._row_of:
             return []
         used = self._size
-        similarity = self._matrix[:used] @ vector
+        similarity = self._similarity(vector, query)
         eligible = (self._keys[:used] >= 0) & (
             np.abs(stamp - self._last_seen[:used]) <= window_seconds
         )

@@ -8,6 +8,7 @@ values they need as keyword arguments.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web UI listens on.")
     port: int = Field(default=8000, description="Port the web UI listens on.")
+    web_workers: int = Field(
+        default=1,
+        ge=1,
+        description="Processes serving the web UI and API under `newsprism serve` (one per "
+        "core uses them all; each answers requests on its own). `newsprism run` serves from "
+        "its one process.",
+    )
     load_catalogue: bool = Field(
         default=True,
         description="Load the bundled outlet catalogue into an empty database on first start.",
@@ -117,6 +125,11 @@ class Settings(BaseSettings):
         description="Score an article needs against a story to join it (mix of embedding "
         "and TF-IDF similarity, minus a time penalty).",
     )
+    story_merge_threshold: float = Field(
+        default=0.5,
+        description="Score two open stories need as one event for the merge pass to "
+        "merge them (the larger keeps its id, the other redirects); 0 turns merging off.",
+    )
     story_window_hours: int = Field(
         default=72,
         description="An article only joins a story that saw an article this many hours "
@@ -124,6 +137,51 @@ class Settings(BaseSettings):
     )
     admin_token: SecretStr | None = Field(
         default=None, description="Token for admin actions; admin is disabled when unset."
+    )
+    summary_backend: Literal["extractive", "llm"] = Field(
+        default="extractive",
+        description="Summary bullets: 'extractive' (offline, default) or 'llm' (the "
+        "OpenAI-compatible endpoint below; bullets failing the citation check are dropped, "
+        "and the extractive summary is used when it fails).",
+    )
+    llm_url: str | None = Field(
+        default=None,
+        description="Base URL of an OpenAI-compatible endpoint (llama.cpp server, Ollama, "
+        "vLLM, a hosted API), e.g. http://127.0.0.1:8080; /v1/chat/completions is appended.",
+    )
+    llm_model: str | None = Field(
+        default=None, description="Model name sent to the LLM endpoint, e.g. qwen2.5:3b."
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for the LLM endpoint, if it needs one (also "
+        "NEWSPRISM_LLM_API_KEY_FILE).",
+    )
+    llm_timeout_seconds: float = Field(
+        default=30.0,
+        description="Deadline for one LLM request; past it the summary falls back to "
+        "extractive, and the endpoint is left alone for a few minutes.",
+    )
+    framing_min_articles_per_side: int = Field(
+        default=2,
+        description="A story gets its 'how each side covered it' lines when at least two "
+        "sides have this many articles each.",
+    )
+    reader_language: str = Field(
+        default="en",
+        description="Language (ISO 639-1) headlines, ledes and summaries are translated "
+        "into when a translation engine is configured.",
+    )
+    translation_engine: str = Field(
+        default="none",
+        description="'none' (originals shown with their language tag), 'llm' (the LLM "
+        "endpoint) or a plug-in as 'package.module:ClassName'.",
+    )
+    search_rate_per_minute: int = Field(
+        default=30,
+        ge=0,
+        description="Searches a client (IP address) may make per minute, in bursts of up to "
+        "as many; more get HTTP 429 with Retry-After. 0 turns the limit off.",
     )
 
     @model_validator(mode="after")
@@ -134,6 +192,9 @@ class Settings(BaseSettings):
         token_file = os.environ.get("NEWSPRISM_ADMIN_TOKEN_FILE")
         if self.admin_token is None and token_file:
             self.admin_token = SecretStr(Path(token_file).read_text().strip())
+        key_file = os.environ.get("NEWSPRISM_LLM_API_KEY_FILE")
+        if self.llm_api_key is None and key_file:
+            self.llm_api_key = SecretStr(Path(key_file).read_text().strip())
         return self
 
     @property

@@ -81,9 +81,7 @@ def evaluate_stories(path: Path, *, settings: Settings) -> Evaluation:
                     continue
                 add_article(conn, article)
                 keys.append(url_hash(article.url))
-        params = ClusterParams(
-            threshold=settings.story_threshold, window_hours=settings.story_window_hours
-        )
+        params = ClusterParams.from_settings(settings)
         Pipeline(engine, params=params, embedder_name=settings.embedding_backend).process(
             refresh=False
         )

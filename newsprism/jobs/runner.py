@@ -21,12 +21,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine
 
 from newsprism.ingest.archive import ArchiveProblem, read_archive
-from newsprism.jobs.pipeline import Pipeline
+from newsprism.jobs.alongside import clustering_alongside
+from newsprism.jobs.pipeline import Pipeline, ProcessReport
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.db import open_database
 from newsprism.store.events import add_event
 from newsprism.stories.cluster import ClusterParams
+from newsprism.summarize.story import StorySummarizer
 
 # Seconds between two passes of the worker; each pass polls only the feeds that are due.
 PASS_INTERVAL_SECONDS = 60
@@ -47,10 +49,13 @@ def open_instance(settings: Settings, console: Console | None = None) -> Engine:
 
 
 def make_pipeline(engine: Engine, settings: Settings) -> Pipeline:
-    params = ClusterParams(
-        threshold=settings.story_threshold, window_hours=settings.story_window_hours
+    params = ClusterParams.from_settings(settings)
+    return Pipeline(
+        engine,
+        params=params,
+        embedder_name=settings.embedding_backend,
+        summarizer=StorySummarizer.from_settings(settings),
     )
-    return Pipeline(engine, params=params, embedder_name=settings.embedding_backend)
 
 
 @contextmanager
@@ -107,9 +112,14 @@ def import_archive(
 
 
 def _process(
-    engine: Engine, settings: Settings, progress: Progress | None = None
+    engine: Engine,
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    pipeline: Pipeline | None = None,
+    early: ProcessReport | None = None,
 ) -> dict[str, int]:
-    pipeline = make_pipeline(engine, settings)
+    pipeline = pipeline or make_pipeline(engine, settings)
     cluster_task = refresh_task = None
 
     def on_progress(event: str, done: int = 0, total: int | None = None) -> None:
@@ -125,7 +135,8 @@ def _process(
                 refresh_task = progress.add_task("coverage and summaries", total=total)
             progress.update(refresh_task, completed=done)
 
-    return pipeline.process(on_progress=on_progress).as_dict()
+    report = pipeline.process(on_progress=on_progress)
+    return (_finish(report, early) if early else report).as_dict()
 
 
 def ingest_once(settings: Settings, *, console: Console | None = None) -> dict[str, int]:
@@ -145,10 +156,20 @@ def ingest_once(settings: Settings, *, console: Console | None = None) -> dict[s
                 completed=completed if isinstance(completed, int) else 0,
             )
 
-        poll = poll_once(engine, settings=settings, on_progress=on_poll)
+        pipeline = make_pipeline(engine, settings)
+        with clustering_alongside(pipeline) as early:
+            poll = poll_once(engine, settings=settings, on_progress=on_poll)
         report = asdict(poll)
-        report.update(_process(engine, settings, progress))
+        report.update(_process(engine, settings, progress, pipeline=pipeline, early=early))
     return report
+
+
+def _finish(late: ProcessReport, early: ProcessReport) -> ProcessReport:
+    """One report for a pass whose clustering began during polling."""
+    late.articles_clustered += early.articles_clustered
+    late.stories_created += early.stories_created
+    late.story_ids |= early.story_ids
+    return late
 
 
 def _worker(settings: Settings, engine: Engine, stop: threading.Event, console: Console) -> None:
@@ -161,10 +182,11 @@ def _worker(settings: Settings, engine: Engine, stop: threading.Event, console: 
         while not stop.is_set():
             started = time.monotonic()
             try:
-                poll = asdict(poll_once(engine, settings=settings, pool=pool))
+                with clustering_alongside(pipeline) as early:
+                    poll = asdict(poll_once(engine, settings=settings, pool=pool))
                 if stop.is_set():
                     break
-                processed = pipeline.process().as_dict()
+                processed = _finish(pipeline.process(), early).as_dict()
                 summary = {**poll, **processed}
                 console.log(
                     "pass done: "
@@ -188,15 +210,42 @@ def run_ingest_loop(settings: Settings, *, console: Console) -> None:
         console.print("stopped")
 
 
-def _serve(settings: Settings, engine: Engine, host: str, port: int, console: Console) -> None:
+def _serve(
+    settings: Settings,
+    engine: Engine,
+    host: str,
+    port: int,
+    console: Console,
+    *,
+    workers: int = 1,
+) -> None:
     import uvicorn
 
     from newsprism.web.app import create_app
 
-    console.print(f"web UI on [bold]http://{host}:{port}[/]  (Ctrl-C stops)")
-    config = uvicorn.Config(create_app(settings, engine), host=host, port=port, log_level="warning")
+    console.print(
+        f"web UI on [bold]http://{host}:{port}[/]"
+        + (f" ({workers} processes)" if workers > 1 else "")
+        + "  (Ctrl-C stops)"
+    )
     try:
-        uvicorn.Server(config).run()
+        if workers > 1:
+            # uvicorn starts worker processes from an import string; each builds its
+            # settings from the same environment and .env as this command did.
+            engine.dispose()
+            uvicorn.run(
+                "newsprism.web.app:create_app_from_environment",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+            )
+        else:
+            config = uvicorn.Config(
+                create_app(settings, engine), host=host, port=port, log_level="warning"
+            )
+            uvicorn.Server(config).run()
     except KeyboardInterrupt:
         # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal; that
         # is the normal way to stop, not an error.
@@ -205,7 +254,7 @@ def _serve(settings: Settings, engine: Engine, host: str, port: int, console: Co
 
 def serve_only(settings: Settings, *, host: str, port: int, console: Console) -> None:
     engine = open_instance(settings, console)
-    _serve(settings, engine, host, port, console)
+    _serve(settings, engine, host, port, console, workers=settings.web_workers)
 
 
 def run_forever(settings: Settings, *, host: str, port: int, console: Console) -> None:

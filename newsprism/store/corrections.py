@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Select, func, insert, select, update
+from sqlalchemy import Connection, Select, func, insert, or_, select, update
 
 from newsprism.store.db import as_utc, utcnow
 from newsprism.store.outlets import get_meta, set_meta
@@ -125,6 +125,45 @@ def merge_stories(
     _absorb(conn, source_id, into=target_id)
     _recompute(conn, target_id)
     return correction
+
+
+def merge_same_event(
+    conn: Connection, *, source_id: int, target_id: int, score: float
+) -> Correction:
+    """The merge pass's merge: two stories the clusterer now scores as one event.
+
+    Logged like a merge by hand (actor ``machine``), and the source's id redirects the
+    same way, but its articles are not pinned — the machine placed them — and keep
+    their "why grouped"."""
+    lock_corrections_version(conn)
+    if source_id == target_id:
+        raise CorrectionError(f"cannot merge story {source_id} into itself")
+    _open_story(conn, source_id, role="merge")
+    _open_story(conn, target_id, role="merge into")
+    moved = _article_ids_of(conn, source_id)
+    correction = _record(
+        conn,
+        action="merge",
+        source_story_id=source_id,
+        target_story_id=target_id,
+        article_ids=moved,
+        actor="machine",
+        note=f"merge pass: the two stories score {score:.3f} as one event",
+    )
+    conn.execute(update(articles).where(articles.c.id.in_(moved)).values(story_id=target_id))
+    _absorb(conn, source_id, into=target_id)
+    _recompute(conn, target_id)
+    return correction
+
+
+def corrected_by_people(conn: Connection, story_id: int) -> bool:
+    """Whether people corrected this story (a pinned article, or a correction not made
+    by the machine): the merge pass leaves such stories alone."""
+    if pinned_article_ids(conn, story_id):
+        return True
+    query = _touching(select(func.count()).select_from(story_corrections), story_id)
+    by_people = or_(story_corrections.c.actor.is_(None), story_corrections.c.actor != "machine")
+    return bool(conn.execute(query.where(by_people)).scalar_one())
 
 
 def split_story(

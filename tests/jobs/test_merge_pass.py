@@ -1,0 +1,95 @@
+"""The merge pass: stories that turn out to be one event become one; ids redirect."""
+
+import json
+from dataclasses import replace
+
+from newsprism.ingest.archive import record_to_article
+from newsprism.jobs.pipeline import Pipeline
+from newsprism.models import ArticleForClustering
+from newsprism.store import corrections as corrections_store
+from newsprism.store.articles import add_article
+from newsprism.store.schema import articles
+from newsprism.store.stories import count_stories, get_story, story_articles
+from newsprism.stories.cluster import ClusterParams
+from tests.conftest import SHARED_DATA
+
+
+def _store_newswcl50(engine) -> None:
+    """NewsWCL50: ten events, five outlets each, far left to far right. An undated
+    article takes the date of the line before it, as ``eval stories`` does."""
+    lines = (SHARED_DATA / "corpora" / "newswcl50.jsonl").read_text(encoding="utf-8")
+    last_date = None
+    with engine.begin() as conn:
+        for line in lines.splitlines():
+            record = json.loads(line)
+            record["published"] = record.get("published") or last_date
+            last_date = record["published"]
+            add_article(conn, record_to_article(record))
+
+
+def test_bridged_stories_merge_and_the_absorbed_ids_redirect(engine, sqlite_url):
+    _store_newswcl50(engine)
+    # At 0.45 (the shipped default is a more cautious 0.5) an article bridges two
+    # stories of one NewsWCL50 event.
+    report = Pipeline(engine, params=ClusterParams(merge_threshold=0.45)).process(refresh=False)
+    assert report.stories_merged >= 1
+
+    with engine.connect() as conn:
+        log = corrections_store.list_corrections(conn, limit=100)
+        assert len(log) == report.stories_merged
+        assert {c.actor for c in log} == {"machine"} and {c.action for c in log} == {"merge"}
+        for correction in log:
+            survivor = get_story(conn, correction.source_story_id)
+            assert survivor["id"] == correction.target_story_id
+            members = {a["id"] for a in story_articles(conn, correction.target_story_id)}
+            assert set(correction.article_ids) <= members
+        # The machine placed them: nothing is pinned.
+        assert conn.execute(articles.select().where(articles.c.pinned.is_(True))).all() == []
+        merged_count = count_stories(conn)
+
+    # The same stream without the merge pass ends with that many more stories.
+    from newsprism.store.db import open_database
+
+    unmerged = open_database(sqlite_url.replace("newsprism.sqlite3", "unmerged.sqlite3"))
+    _store_newswcl50(unmerged)
+    Pipeline(unmerged, params=ClusterParams(merge_threshold=0)).process(refresh=False)
+    with unmerged.connect() as conn:
+        assert count_stories(conn) == merged_count + report.stories_merged
+    unmerged.dispose()
+
+
+def test_stories_people_corrected_are_never_merged_by_the_machine(engine):
+    _store_newswcl50(engine)
+    pipeline = Pipeline(engine, params=ClusterParams(merge_threshold=0))
+    pipeline.process(refresh=False)
+    latest = max(story.last_seen for story in pipeline._clusterer.stories.values())
+    loaded = Pipeline(engine, params=ClusterParams())._fresh_clusterer(
+        ArticleForClustering(0, "", "", latest, None)
+    )
+    open_ids = sorted(key for key, story in loaded.stories.items() if story.count >= 2)
+    pairs = sorted(
+        ((loaded.story_score(a, b), a, b) for a in open_ids for b in open_ids if a < b),
+        reverse=True,
+    )
+    # The closest pair, the closest pair apart from it, and a pipeline whose merge
+    # threshold both reach: only the correction can keep the first two apart.
+    _, first, second = pairs[0]
+    score, third, fourth = next(p for p in pairs if not {p[1], p[2]} & {first, second})
+    assert score > 0
+    eager = Pipeline(engine, params=replace(ClusterParams(), merge_threshold=score))
+    clusterer = eager._fresh_clusterer(ArticleForClustering(0, "", "", latest, None))
+    with engine.begin() as conn:
+        # A person moves one article of the first story into the second.
+        moved = story_articles(conn, first)[0]["id"]
+        corrections_store.move_article(conn, article_id=moved, story_id=second, actor="cli")
+    with engine.begin() as conn:
+        corrections_store.lock_corrections_version(conn)
+        refused = eager._merge_bridged(conn, clusterer, first, (second,), {})
+        accepted = eager._merge_bridged(conn, clusterer, third, (fourth,), {})
+    assert refused == set()
+    assert accepted == {max(third, fourth)} or accepted == {min(third, fourth)}
+    with engine.connect() as conn:
+        assert get_story(conn, first)["id"] == first
+        assert get_story(conn, second)["id"] == second
+        absorbed = accepted.pop()
+        assert get_story(conn, absorbed)["id"] in {third, fourth} - {absorbed}

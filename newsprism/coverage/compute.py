@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsprism.coverage.blindspot import blindspot_side
+from newsprism.coverage.timeline import TimedArticle, compute_timeline
 from newsprism.models import (
     BIAS_AXIS,
     BIAS_SCALE,
@@ -25,6 +27,8 @@ from newsprism.sources.ratings import combined_value
 
 SIDES = ("left", "center", "right")
 UNRATED = "unrated"
+# How many of the owners with the most sources a story's coverage lists.
+TOP_OWNERS = 5
 
 
 @dataclass(slots=True)
@@ -42,6 +46,7 @@ class SourceArticle:
     ratings: list[Rating] = field(default_factory=list)
     # The earliest article carrying the same (wire) text, when this one is a copy.
     syndicated_of: int | None = None
+    owner: str | None = None  # the outlet's owner (outlets.owner), for the largest owners
 
 
 def percentages(counts: Mapping[str, int]) -> dict[str, int]:
@@ -76,25 +81,29 @@ def compute_coverage(articles: Iterable[SourceArticle]) -> dict[str, Any]:
     articles = list(articles)
     by_outlet: dict[Any, list[SourceArticle]] = {}
     for article in articles:
-        key = article.outlet_id if article.outlet_id is not None else article.outlet_domain
-        by_outlet.setdefault(key, []).append(article)
+        by_outlet.setdefault(_source_key(article), []).append(article)
 
     bias_counts: Counter[str] = Counter(dict.fromkeys((*BIAS_SCALE, UNRATED), 0))
     side_counts: Counter[str] = Counter(dict.fromkeys((*SIDES, UNRATED), 0))
     factuality_counts: Counter[str] = Counter(dict.fromkeys((*FACTUALITY_SCALE, UNRATED), 0))
     ownership: Counter[str] = Counter()
+    owners: Counter[str] = Counter()
     countries: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     raters: dict[str, set[str]] = {BIAS_AXIS: set(), FACTUALITY_AXIS: set()}
     outlets = []
-    for group in by_outlet.values():
+    side_of_source: dict[Any, str | None] = {}
+    for key, group in by_outlet.items():
         first = group[0]
         bias = combined_value(first.ratings, BIAS_AXIS)
+        side_of_source[key] = side_of(bias)
         factuality = combined_value(first.ratings, FACTUALITY_AXIS)
         bias_counts[bias or UNRATED] += 1
         side_counts[side_of(bias) or UNRATED] += 1
         factuality_counts[factuality or UNRATED] += 1
         ownership[first.ownership_typology or "unknown"] += 1
+        if first.owner:
+            owners[first.owner] += 1
         countries[first.country or "unknown"] += 1
         languages[_article_language(group)] += 1
         for rating in first.ratings:
@@ -139,12 +148,44 @@ def compute_coverage(articles: Iterable[SourceArticle]) -> dict[str, Any]:
         "ownership": dict(ownership.most_common()),
         "countries": dict(countries.most_common()),
         "languages": dict(languages.most_common()),
+        "owners": _largest_owners(owners),
         "headline": _headline(side_counts),
+        "blindspot": blindspot_side(side_counts),
         "first_published": min(times).isoformat() if times else None,
         "last_published": max(times).isoformat() if times else None,
         "raters": {axis: sorted(names) for axis, names in raters.items()},
         "outlets": outlets,
+        "timeline": compute_timeline(_timed(articles, side_of_source)),
     }
+
+
+def _largest_owners(owners: Counter[str]) -> list[dict[str, Any]]:
+    """The owners with the most sources in the story, most first (ties by name)."""
+    ranked = sorted(owners.items(), key=lambda item: (-item[1], item[0]))
+    return [{"owner": owner, "sources": count} for owner, count in ranked[:TOP_OWNERS]]
+
+
+def _source_key(article: SourceArticle) -> Any:
+    """What makes two articles the same source: their outlet."""
+    return article.outlet_id if article.outlet_id is not None else article.outlet_domain
+
+
+def _timed(
+    articles: list[SourceArticle], side_of_source: Mapping[Any, str | None]
+) -> list[TimedArticle]:
+    """The articles as the timeline sees them, each with its source's side as counted
+    in the coverage numbers."""
+    return [
+        TimedArticle(
+            article_id=article.article_id,
+            outlet_key=_source_key(article),
+            outlet_name=article.outlet_name or article.outlet_domain,
+            side=side_of_source[_source_key(article)],
+            published=article.published,
+            syndicated=article.syndicated_of is not None,
+        )
+        for article in articles
+    ]
 
 
 def _article_language(group: list[SourceArticle]) -> str:

@@ -88,7 +88,15 @@ def record_to_article(record: dict) -> RawArticle | None:
         outlet_name=clean(record.get("outlet") or record.get("source")) or None,
         external_id=str(record["id"]) if record.get("id") is not None else None,
         text_source="imported",
+        categories=_categories(record),
     )
+
+
+def _categories(record: dict) -> list[str]:
+    """``categories`` or ``tags`` (a list) or ``category`` (one), as the file has them."""
+    found = record.get("categories") or record.get("tags") or record.get("category")
+    values = found if isinstance(found, list) else [found]
+    return [value for value in values if isinstance(value, str) and value.strip()]
 
 
 def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:

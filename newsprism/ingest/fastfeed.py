@@ -71,7 +71,12 @@ def _rss_item(item: etree._Element, *, base_url: str, namespace: str = "") -> di
         "guid": _text(guid)
         if guid is not None
         else item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"),
-        "categories": [c for c in (_text(e) for e in item.findall("category")) if c],
+        # RSS 2.0 <category>; RSS 1.0 feeds (and some 2.0 ones) use Dublin Core's subject.
+        "categories": [
+            c
+            for c in (_text(e) for e in [*item.findall("category"), *item.findall(f"{DC}subject")])
+            if c
+        ],
     }
 
 
@@ -103,7 +108,12 @@ def _atom_entry(entry: etree._Element, *, base_url: str) -> dict | None:
         ),
         "author": _text(author.find(f"{ATOM}name")) if author is not None else None,
         "guid": _text(entry.find(f"{ATOM}id")),
-        "categories": [c.get("term") for c in entry.findall(f"{ATOM}category") if c.get("term")],
+        # An Atom category's label is for people; its term may be a machine key.
+        "categories": [
+            c.get("label") or c.get("term")
+            for c in entry.findall(f"{ATOM}category")
+            if c.get("label") or c.get("term")
+        ],
     }
 
 

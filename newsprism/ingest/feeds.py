@@ -76,6 +76,16 @@ def _string(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _json_feed_tags(value: object) -> list[str]:
+    """JSON Feed ``tags``: a list of strings; some real feeds send one comma-separated
+    string instead ("workflow,omnifocus")."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return [tag.strip() for tag in value if isinstance(tag, str) and tag.strip()]
+
+
 def parse_json_feed(body: bytes, *, base_url: str) -> ParsedFeed:
     try:
         document = json.loads(body.decode("utf-8-sig"))
@@ -94,7 +104,7 @@ def parse_json_feed(body: bytes, *, base_url: str) -> ParsedFeed:
             continue
         authors = entry.get("authors") or ([entry["author"]] if entry.get("author") else [])
         first_author = authors[0] if isinstance(authors, list) and authors else None
-        tags = entry.get("tags") if isinstance(entry.get("tags"), list) else []
+        tags = _json_feed_tags(entry.get("tags"))
         summary = (
             _string(entry.get("summary"))
             or html_to_text(_string(entry.get("content_html")))
@@ -110,7 +120,7 @@ def parse_json_feed(body: bytes, *, base_url: str) -> ParsedFeed:
                 if isinstance(first_author, dict)
                 else None,
                 guid=str(entry.get("id")) if entry.get("id") is not None else None,
-                categories=[str(tag) for tag in tags],
+                categories=tags,
             )
         )
     return ParsedFeed(
@@ -180,7 +190,11 @@ def parse_feed(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
                 ),
                 author=clean(entry.get("author")) or None,
                 guid=entry.get("id"),
-                categories=[t.get("term") for t in entry.get("tags", []) if t.get("term")],
+                categories=[
+                    t.get("label") or t.get("term")
+                    for t in entry.get("tags", [])
+                    if t.get("label") or t.get("term")
+                ],
             )
         )
     bozo = str(parsed.get("bozo_exception")) if parsed.bozo else None

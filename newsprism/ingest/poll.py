@@ -146,6 +146,7 @@ class _Pass:
             author=item.author,
             language=detect_language(f"{item.title}. {item.summary}"),
             text_source="feed-only",
+            categories=list(item.categories),
         )
         if not self.settings.fetch_articles:
             article.extraction_error = "page fetching is turned off"

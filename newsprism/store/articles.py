@@ -9,6 +9,7 @@ from newsprism.models import RawArticle
 from newsprism.store.db import utcnow
 from newsprism.store.outlets import ensure_outlet, outlet_id_for_host
 from newsprism.store.schema import articles
+from newsprism.store.topics import add_article_categories
 
 
 def known_url_hashes(conn: Connection, hashes: list[str]) -> set[str]:
@@ -36,7 +37,7 @@ def add_article(
         return None
     if outlet_id is None:
         outlet_id = _outlet_for(conn, raw)
-    return conn.execute(
+    article_id = conn.execute(
         insert(articles).values(
             url_hash=url_hash(raw.url),
             url=raw.url,
@@ -58,6 +59,9 @@ def add_article(
             paywalled=raw.paywalled,
         )
     ).inserted_primary_key[0]
+    if raw.categories:
+        add_article_categories(conn, article_id, raw.categories)
+    return article_id
 
 
 def _outlet_for(conn: Connection, raw: RawArticle) -> int | None:

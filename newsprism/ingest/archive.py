@@ -100,6 +100,10 @@ def _categories(record: dict) -> list[str]:
 
 
 def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:
+    """The file's articles in order. An undated line takes the date of the dated line
+    before it, as ``eval stories`` does: an archive is a stream in time order, and the
+    import time would put the article years away from the ones around it."""
+    last_published = None
     with open_archive(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -115,5 +119,8 @@ def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:
             article = record_to_article(record)
             if article is None:
                 yield ArchiveProblem(number, "no url or no title")
-            else:
-                yield article
+                continue
+            if article.published is None:
+                article.published = last_published
+            last_published = article.published or last_published
+            yield article

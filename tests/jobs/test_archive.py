@@ -77,3 +77,19 @@ def test_imported_articles_get_their_language_detected_offline():
     )
     declared = record_to_article({"url": "https://x.de/c", "title": "Hallo", "language": "de"})
     assert (spanish.language, english.language, declared.language) == ("es", "en", "de")
+
+
+def test_an_undated_line_takes_the_date_of_the_dated_line_before_it(tmp_path):
+    path = tmp_path / "stream.jsonl"
+    lines = [
+        {"url": "https://a.example/0", "title": "Undated first line, before any date"},
+        {"url": "https://a.example/1", "title": "Dated", "published": "2018-06-01T10:00:00Z"},
+        {"url": "https://b.example/2", "title": "Undated, like NewsWCL50's HuffPost lines"},
+        {"url": "https://c.example/3", "title": "Dated later", "date": "2018-06-03"},
+        {"url": "https://d.example/4", "title": "Undated again", "published": "None"},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    published = [article.published for article in read_archive(path)]
+    june_1 = datetime(2018, 6, 1, 10, tzinfo=UTC)
+    june_3 = datetime(2018, 6, 3, tzinfo=UTC)
+    assert published == [None, june_1, june_1, june_3, june_3]

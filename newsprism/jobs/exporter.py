@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from newsprism.coverage.per_rater import per_rater_numbers
 from newsprism.store import stories as story_store
 
 
@@ -30,6 +31,8 @@ def iter_story_exports(engine: Engine) -> Iterator[dict[str, Any]]:
                 "article_count": story["article_count"],
                 "source_count": story["source_count"],
                 "coverage": story["coverage"],
+                # Each rater's own view of the story's sources (the coverage mixes them).
+                "per_rater": per_rater_numbers(story["coverage"]),
                 "summary": story["summary"],
                 "articles": [
                     {

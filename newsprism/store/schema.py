@@ -115,6 +115,23 @@ stories = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_stories_last_seen", stories.c.last_seen)
+# Listings (biggest or latest first, and how many stories there are) walk these
+# instead of reading every story row, whose coverage and summary JSON fill pages.
+Index(
+    "ix_stories_biggest",
+    stories.c.source_count,
+    stories.c.last_seen,
+    stories.c.id,
+    sqlite_where=stories.c.merged_into.is_(None),
+    postgresql_where=stories.c.merged_into.is_(None),
+)
+Index(
+    "ix_stories_latest",
+    stories.c.last_seen,
+    stories.c.id,
+    sqlite_where=stories.c.merged_into.is_(None),
+    postgresql_where=stories.c.merged_into.is_(None),
+)
 
 articles = Table(
     "articles",
@@ -148,6 +165,8 @@ articles = Table(
     Column("syndicated_of", ForeignKey("articles.id", ondelete="SET NULL")),
     # Why the clusterer put the article in its story: score, nearest member, shared terms.
     Column("grouping_json", Text),
+    # Placed by a human (story correction): the clusterer never moves it.
+    Column("pinned", Boolean, nullable=False, server_default="0"),
 )
 Index("ix_articles_story_id", articles.c.story_id)
 Index("ix_articles_canonical_hash", articles.c.canonical_hash)
@@ -186,3 +205,58 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# Audit log of the story corrections made by people: merge, split, move.
+story_corrections = Table(
+    "story_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(16), nullable=False),  # merge / split / move
+    # merge: absorbed -> surviving; split: original -> new; move: from -> to.
+    Column("source_story_id", Integer),
+    Column("target_story_id", Integer),
+    Column("article_ids_json", Text, nullable=False, server_default="[]"),
+    Column("actor", String(255)),
+    Column("note", Text),
+)
+Index("ix_story_corrections_at", story_corrections.c.at)
+
+# The categories (tags) a feed gave an article, as the feed wrote them (cleaned):
+# normalised into topics when its story is refreshed, so better rules apply to old ones.
+article_categories = Table(
+    "article_categories",
+    metadata,
+    Column(
+        "article_id",
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        nullable=False,
+    ),
+    Column("category", String(200), primary_key=True, nullable=False),
+)
+
+# A story's topics (stories/topics.py): its articles' categories and its keywords.
+story_topics = Table(
+    "story_topics",
+    metadata,
+    Column(
+        "story_id", ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, nullable=False
+    ),
+    Column("slug", String(100), primary_key=True, nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("weight", Float, nullable=False),  # share of the story's articles carrying it
+    Column("origin", String(16), nullable=False),  # category / keyword
+)
+Index("ix_story_topics_slug", story_topics.c.slug)
+
+
+# Made by migration 0005 and not modelled here (a virtual table, its triggers and a
+# generated column nothing writes): the FTS5 table ``articles_fts`` with the shadow
+# tables SQLite keeps for it; PostgreSQL's ``articles.search_vector`` and its index.
+NOT_IN_METADATA = ("articles_fts", "ix_articles_search", "search_vector")
+
+
+def autogenerate_includes(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Alembic's ``include_name`` hook: autogenerate leaves the search index alone."""
+    return not (type_ in ("table", "index", "column") and (name or "").startswith(NOT_IN_METADATA))

@@ -5,6 +5,7 @@ Screenshots land in screenshots/ for a person to look at."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -142,4 +143,61 @@ def test_a_phone_sized_screen_needs_no_sideways_scrolling(site, browser):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
     page.screenshot(path=str(SCREENSHOTS / "story-phone.png"), full_page=True)
+    context.close()
+
+
+def test_search_from_the_header_box(site, browser):
+    context, page, problems = _page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(site + "/")
+    box = page.get_by_role("searchbox", name="Search stories")
+    box.fill("immigration")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=immigration")
+    assert page.get_by_role("heading", name="Search", exact=True).is_visible()
+    assert re.fullmatch(
+        r"\d+ stor(y|ies) match immigration", page.get_by_role("status").inner_text()
+    )
+    results = page.locator("li.result")
+    assert results.count() >= 1
+    assert "immigration" in results.first.locator("mark").first.inner_text().lower()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=False)
+    results.first.locator("h2 a").click()
+    page.wait_for_url("**/stories/*")
+    assert problems == []
+    context.close()
+
+
+def _serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_main_pages_have_no_serious_accessibility_violations(site, browser, scheme):
+    """axe-core (bundled with axe-playwright-python; nothing is downloaded) on the pages
+    people read, in both colour schemes: contrast, labels, landmarks, names."""
+    context, page, _ = _page(browser, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page.goto(site + "/")
+    story = page.locator("main a[href^='/stories/']").first.get_attribute("href")
+    found: dict[str, list[str]] = {}
+    for path in (
+        "/",
+        story,
+        "/search?q=immigration",
+        "/outlets/foxnews.com",
+        "/feeds",
+        "/blindspots/left",
+    ):
+        response = page.goto(site + path)
+        assert response is not None and response.status == 200, path
+        found[path] = _serious_violations(page)
+    assert found == {path: [] for path in found}
     context.close()

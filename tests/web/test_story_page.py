@@ -97,8 +97,10 @@ def test_malicious_title_is_escaped_everywhere(settings: Settings, sqlite_engine
     for html in (story, home):
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    # The only scripts are our own file.
-    assert re.findall(r"<script[^>]*>", story) == ['<script src="/static/app.js" defer>']
+    # The only scripts are our own files.
+    scripts = re.findall(r"<script[^>]*>", story)
+    assert '<script src="/static/app.js" defer>' in scripts
+    assert all(re.fullmatch(r'<script src="/static/[\w-]+\.js" defer>', tag) for tag in scripts)
 
 
 def test_javascript_urls_from_feeds_are_not_linked(
@@ -137,6 +139,9 @@ def test_unknown_story_is_a_404_page(client: TestClient) -> None:
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
     assert "No story 999" in response.text
+    # Beyond a 32-bit id (PostgreSQL's INTEGER) is no story either, not a server error.
+    for huge in ("99999999999999999999", "2147483648", "0", "-1"):
+        assert client.get(f"/stories/{huge}").status_code == 404
 
 
 def test_story_before_its_coverage_is_computed(

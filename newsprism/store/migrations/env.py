@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from newsprism.store.schema import metadata
+from newsprism.store.schema import autogenerate_includes, metadata
 
 config = context.config
 
@@ -23,6 +23,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=autogenerate_includes,
     )
     with context.begin_transaction():
         context.run_migrations()

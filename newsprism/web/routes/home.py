@@ -9,13 +9,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from newsprism.store.stories import count_stories, list_stories
+from newsprism.store.web_reads import StoryFilters, count_filtered_stories, filtered_stories
 from newsprism.web.deps import Conn, render
+from newsprism.web.page_cache import page_cache_of
 
 router = APIRouter()
 
 STORIES_PER_PAGE = 20
 TOP_OUTLETS_SHOWN = 4
+MAX_PAGE = 10_000  # an offset past 64 bits would be a database error
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -23,13 +25,17 @@ def home(
     request: Request,
     conn: Conn,
     order: Literal["biggest", "latest"] = "biggest",
-    page: int = Query(default=1, ge=1),
+    page: int = Query(default=1, ge=1, le=MAX_PAGE),
 ) -> Response:
-    total = count_stories(conn)
-    stories = list_stories(
-        conn, limit=STORIES_PER_PAGE, offset=(page - 1) * STORIES_PER_PAGE, order=order
+    cache = page_cache_of(request)
+    if cache is not None and (kept := cache.get(request)) is not None:
+        return kept
+    filters = StoryFilters()
+    total = count_filtered_stories(conn, filters)
+    stories = filtered_stories(
+        conn, filters, limit=STORIES_PER_PAGE, offset=(page - 1) * STORIES_PER_PAGE, order=order
     )
-    return render(
+    rendered = render(
         request,
         "home.html",
         {
@@ -40,6 +46,7 @@ def home(
             "stories": [listing_entry(story) for story in stories],
         },
     )
+    return cache.keep(request, rendered) if cache is not None else rendered
 
 
 def listing_entry(story: dict[str, Any]) -> dict[str, Any]:

@@ -11,12 +11,15 @@ from starlette.responses import Response
 
 from newsprism.coverage.compute import percentages
 from newsprism.models import BIAS_AXIS, BIAS_SCALE, FACTUALITY_AXIS, FACTUALITY_SCALE, side_of
+from newsprism.nlp.text import clean
 from newsprism.sources.ratings import combined_value
 from newsprism.store.outlets import ratings_by_outlet
 from newsprism.store.stories import get_story, story_articles
 from newsprism.store.syndication import originals_of
 from newsprism.web.deps import Conn, render
 from newsprism.web.format import rater_name, safe_url, scale_label
+from newsprism.web.page_cache import page_cache_of
+from newsprism.web.timeline_chart import timeline_view
 
 router = APIRouter()
 
@@ -25,24 +28,34 @@ SIDES = ("left", "center", "right", "unrated")
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
 def story_page(request: Request, story_id: int, conn: Conn) -> Response:
-    story = get_story(conn, story_id)
+    cache = page_cache_of(request)
+    if cache is not None and (kept := cache.get(request)) is not None:
+        return kept
+    # Ids are 32-bit INTEGER columns on PostgreSQL: a larger one cannot be a story.
+    story = get_story(conn, story_id) if 0 < story_id < 2**31 else None
     if story is None:
         raise HTTPException(status_code=404, detail=f"No story {story_id}")
     if story["id"] != story_id:
         # Merged into another story: old links keep working and search engines move on.
         return RedirectResponse(f"/stories/{story['id']}", status_code=301)
-    return render(request, "story.html", story_view(conn, story))
+    reader_language = request.app.state.settings.reader_language
+    page = render(request, "story.html", story_view(conn, story, reader_language=reader_language))
+    return cache.keep(request, page) if cache is not None else page
 
 
-def story_view(conn: Connection, story: dict[str, Any]) -> dict[str, Any]:
+def story_view(
+    conn: Connection, story: dict[str, Any], *, reader_language: str = "en"
+) -> dict[str, Any]:
     """Everything the story page and ``/api/stories/{id}`` show, from one place."""
     coverage = story.get("coverage") or {}
+    summary = story.get("summary") or {}
     rows = story_articles(conn, story["id"])
     facts = _outlet_facts(conn, coverage, {row["outlet_id"] for row in rows})
     articles = [_article_entry(row, facts) for row in rows]
     articles.sort(key=lambda a: a["published"].timestamp() if a["published"] else 0, reverse=True)
     articles_by_id = {article["id"]: article for article in articles}
     _link_originals(conn, articles, articles_by_id)
+    _attach_translations(articles, summary, reader_language)
     for article in articles:  # "why grouped": name the nearest article by its headline
         grouping = article["grouping"] or {}
         nearest = articles_by_id.get(grouping.get("nearest_article_id"))
@@ -58,6 +71,10 @@ def story_view(conn: Connection, story: dict[str, Any]) -> dict[str, Any]:
         # Missing from coverage computed before syndicated copies were detected.
         "original_count": coverage.get("original_count"),
         "bullets": _bullets(story.get("summary"), articles_by_id),
+        "framing": _framing(summary, articles_by_id),
+        "translation_engine": (summary.get("translations") or {}).get("engine"),
+        "title_translation": _title_translation(story, articles),
+        "reader_language": reader_language,
         "articles": articles,
         "side_article_counts": side_counts,
         "bias_breakdown": _breakdown(coverage.get("bias"), (*BIAS_SCALE, "unrated")),
@@ -67,6 +84,7 @@ def story_view(conn: Connection, story: dict[str, Any]) -> dict[str, Any]:
             coverage.get("factuality_percent"),
         ),
         "rater_notes": _rater_notes(coverage),
+        "timeline": timeline_view(coverage.get("timeline")),
     }
 
 
@@ -134,6 +152,7 @@ def _article_entry(row: dict[str, Any], facts: dict[int | None, dict[str, Any]])
             "id": row["outlet_id"],
             "domain": row["outlet_domain"],
             "name": row["outlet_name"] or row["outlet_domain"] or "Unknown outlet",
+            "ownership": row["outlet_ownership_typology"],
             **facts.get(row["outlet_id"], unrated),
         },
     }
@@ -177,8 +196,89 @@ def _bullets(
             for article_id in bullet.get("article_ids") or []
             if article_id in articles_by_id
         ]
-        bullets.append({"text": bullet.get("text", ""), "citations": citations})
+        bullets.append(
+            {
+                "text": bullet.get("text", ""),
+                "citations": citations,
+                "translation": bullet.get("translation"),
+                "language": _cited_language(bullet, articles_by_id),
+            }
+        )
     return bullets
+
+
+def _cited_language(line: dict[str, Any], articles_by_id: dict[int, dict[str, Any]]) -> str | None:
+    """The language of a summary line: that of the first article it cites."""
+    for article_id in line.get("article_ids") or []:
+        if article_id in articles_by_id:
+            return articles_by_id[article_id]["language"]
+    return None
+
+
+def _framing(
+    summary: dict[str, Any], articles_by_id: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """ "How each side covered it": one cited line per side (summarize/framing.py)."""
+    lines = []
+    for side in ("left", "center", "right"):
+        line = (summary.get("framing") or {}).get(side)
+        if not line:
+            continue
+        lines.append(
+            {
+                "side": side,
+                "text": line.get("text", ""),
+                "backend": line.get("backend"),
+                "translation": line.get("translation"),
+                "language": _cited_language(line, articles_by_id),
+                "citations": [
+                    {"article_id": i, "outlet": articles_by_id[i]["outlet"]["name"]}
+                    for i in line.get("article_ids") or []
+                    if i in articles_by_id
+                ],
+            }
+        )
+    return lines
+
+
+def _title_translation(
+    story: dict[str, Any], articles: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The story's title is one of its headlines: when that headline was translated,
+    the page's heading is the translation too."""
+    for article in articles:
+        translation = article["translation"]
+        if translation and clean(article["title"]) == clean(story["title"]):
+            return {
+                "title": translation["title"],
+                "language": article["language"],
+                "engine": translation["engine"],
+            }
+    return None
+
+
+def _attach_translations(
+    articles: list[dict[str, Any]], summary: dict[str, Any], reader_language: str
+) -> None:
+    """Each article's headline and lede in the reader's language, when the summary step
+    translated them (``translation``), and whether it is in another language at all
+    (``foreign``: shown with its language tag when there is no translation)."""
+    record = summary.get("translations") or {}
+    stored = record.get("articles") or {}
+    reader = reader_language.split("-")[0].lower()
+    for article in articles:
+        language = (article["language"] or "").split("-")[0].lower()
+        article["foreign"] = bool(language) and language != reader
+        entry = stored.get(str(article["id"]))
+        if entry and record.get("target") == reader and entry.get("title"):
+            article["translation"] = {
+                "title": entry["title"],
+                "lede": entry.get("lede"),
+                "source": entry.get("source"),
+                "engine": record.get("engine"),
+            }
+        else:
+            article["translation"] = None
 
 
 def _breakdown(

@@ -205,13 +205,60 @@ def eval_stories(
     )
 
 
+@eval_app.command("summaries")
+def eval_summaries(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL or JSONL.gz file."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write one JSON line per story: bullets, framing, ROUGE."
+    ),
+) -> None:
+    """Summarize each gold story; score against reference_summary with ROUGE-1/2/L."""
+    from collections import Counter
+
+    from newsprism.jobs.evaluate_summaries import evaluate_summaries
+
+    evaluation = evaluate_summaries(path, settings=_settings())
+    if out:
+        with out.open("w", encoding="utf-8") as handle:
+            for story in evaluation.stories:
+                handle.write(json.dumps(story, ensure_ascii=False) + "\n")
+        console.print(f"wrote {len(evaluation.stories)} story summaries to {out}")
+    backends = Counter(story["backend"] for story in evaluation.stories)
+    parts = [
+        f"{len(evaluation.stories)} gold stories summarized ("
+        + ", ".join(f"{count} {name}" for name, count in sorted(backends.items()))
+        + ")"
+    ]
+    if evaluation.unlabelled_lines:
+        parts.append(f"{evaluation.unlabelled_lines} lines without a story")
+    if evaluation.skipped_lines:
+        parts.append(f"{evaluation.skipped_lines} lines skipped")
+    Console().print("; ".join(parts))
+    mean = evaluation.mean_rouge()
+    if mean is None:
+        console.print("no reference_summary in the file: nothing to score")
+        return
+    table = Table(title=f"Summaries of {path.name} ({evaluation.scored_stories} with a reference)")
+    table.add_column("measure")
+    table.add_column("mean F1", justify="right")
+    for name, label in (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2"), ("rougeL", "ROUGE-L")):
+        table.add_row(label, f"{mean[name]:.3f}")
+    Console().print(table)
+
+
 def _register_subcommands() -> None:
     from newsprism.ingest.cli import feeds_app
     from newsprism.sources.cli import sources_app
+    from newsprism.stories.cli import stories_app
 
     app.add_typer(sources_app, name="sources", help="List, import and export outlets and feeds.")
     app.add_typer(feeds_app, name="feeds", help="Feed health; retry quarantined feeds.")
-    app.add_typer(eval_app, name="eval", help="Measure story clustering on labelled articles.")
+    app.add_typer(
+        eval_app, name="eval", help="Measure story clustering and summaries on labelled articles."
+    )
+    app.add_typer(
+        stories_app, name="stories", help="Correct stories by hand (merge, split, move); the log."
+    )
 
 
 _register_subcommands()

@@ -183,6 +183,13 @@ class Settings(BaseSettings):
         description="Searches a client (IP address) may make per minute, in bursts of up to "
         "as many; more get HTTP 429 with Retry-After. 0 turns the limit off.",
     )
+    page_cache_seconds: float = Field(
+        default=0,
+        ge=0,
+        description="Keep the rendered home and story pages this many seconds and serve "
+        "them again meanwhile (a micro-cache for busy instances); such a page may be that "
+        "many seconds old. 0 = off.",
+    )
 
     @model_validator(mode="after")
     def _read_secret_files(self) -> Settings:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, func, insert, select, update
 
 from newsprism.models import ArticleForClustering
@@ -258,7 +259,7 @@ def story_articles(conn: Connection, story_id: int) -> list[dict[str, Any]]:
         item["published_at"] = as_utc(item["published_at"])
         item["fetched_at"] = as_utc(item["fetched_at"])
         grouping = item.pop("grouping_json")
-        item["grouping"] = json.loads(grouping) if grouping else None
+        item["grouping"] = load_json(grouping) if grouping else None
         result.append(item)
     return result
 
@@ -278,6 +279,17 @@ def stories_of_outlet(conn: Connection, outlet_id: int, *, limit: int = 20) -> l
     return [_story_dict(row) for row in rows]
 
 
+def load_json(text: str) -> Any:
+    """A stored JSON column, parsed with orjson: listings parse a coverage object of
+    tens of kB per story, ~2.5× faster than the standard library (bench/web.py). What
+    orjson refuses and ``json.dumps`` may have written (NaN, huge integers) is parsed
+    by the standard library, as before."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _story_dict(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -286,8 +298,8 @@ def _story_dict(row: Any) -> dict[str, Any]:
         "last_seen": as_utc(row.last_seen),
         "article_count": row.article_count,
         "source_count": row.source_count,
-        "summary": json.loads(row.summary_json) if row.summary_json else None,
-        "coverage": json.loads(row.coverage_json) if row.coverage_json else None,
+        "summary": load_json(row.summary_json) if row.summary_json else None,
+        "coverage": load_json(row.coverage_json) if row.coverage_json else None,
         "updated_at": as_utc(row.updated_at),
     }
 

@@ -21,7 +21,25 @@ from starlette.responses import Response
 from newsprism.settings import Settings
 from newsprism.store.db import open_database
 from newsprism.web.deps import STATIC_DIR, render
-from newsprism.web.routes import api, health, home, outlets, stories
+from newsprism.web.headers import DefaultHeaders
+from newsprism.web.page_cache import PageCache
+from newsprism.web.ratelimit import TokenBucket
+from newsprism.web.routes import (
+    admin,
+    api,
+    blindspots,
+    corrections,
+    feeds_out,
+    health,
+    home,
+    how_we_count,
+    outlets,
+    reader,
+    search,
+    stories,
+    topics,
+    topics_api,
+)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -61,15 +79,19 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.search_bucket = (
+        TokenBucket(settings.search_rate_per_minute) if settings.search_rate_per_minute else None
+    )
+    app.state.page_cache = (
+        PageCache(seconds=settings.page_cache_seconds) if settings.page_cache_seconds else None
+    )
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        policy = _DOCS_POLICY if request.url.path in _DOCS_PATHS else CONTENT_SECURITY_POLICY
-        response.headers.setdefault("Content-Security-Policy", policy)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(
+        DefaultHeaders,
+        policy=CONTENT_SECURITY_POLICY,
+        policy_by_path=dict.fromkeys(_DOCS_PATHS, _DOCS_POLICY),
+        headers=SECURITY_HEADERS,
+    )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -78,14 +100,39 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
             )
-        return render(
+        page = render(
             request,
             "error.html",
             {"status_code": exc.status_code, "message": exc.detail},
             status_code=exc.status_code,
         )
+        page.headers.update(exc.headers or {})  # Retry-After of a 429, for one
+        return page
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (home, stories, outlets, health, api):
+    for module in (
+        home,
+        stories,
+        outlets,
+        health,
+        search,
+        feeds_out,
+        api,
+        corrections,
+        blindspots,
+        how_we_count,
+        reader,
+        topics,
+        topics_api,
+        admin,
+    ):
         app.include_router(module.router)
+    admin.install(app)
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app of one worker process of ``newsprism serve`` when ``NEWSPRISM_WEB_WORKERS``
+    is above 1: uvicorn starts workers from an import string, so each one builds the
+    settings from the environment (and ``.env``) as the command line did."""
+    return create_app(Settings().prepare())

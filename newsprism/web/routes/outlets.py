@@ -1,7 +1,9 @@
-"""The outlet page: who it is, every rating with its rater and licence, feeds, stories."""
+"""The outlet page: who it is, every rating with its rater and licence, feeds, stories,
+and how often it covered each side's blindspots."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -9,11 +11,13 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 from starlette.responses import Response
 
-from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, Rating, side_of
-from newsprism.sources.ratings import combined_value
+from newsprism.coverage.blindspot import BLINDSPOT_SIDES
+from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, side_of
+from newsprism.sources.ratings import SCALES, combine, combined_value, superseded
 from newsprism.store.feeds import feed_health
+from newsprism.store.outlets import ratings_by_outlet
 from newsprism.store.stories import stories_of_outlet
-from newsprism.store.web_reads import outlet_by_domain, outlet_rating_rows
+from newsprism.store.web_reads import StoryFilters, count_filtered_stories, outlet_by_domain
 from newsprism.web.deps import Conn, render
 
 router = APIRouter()
@@ -39,24 +43,34 @@ def outlet_view(conn: Connection, domain: str) -> dict[str, Any] | None:
     outlet = outlet_by_domain(conn, normalise_domain(domain))
     if outlet is None:
         return None
-    ratings = outlet_rating_rows(conn, outlet["id"])
-    as_ratings = [
-        Rating(
-            axis=row["axis"],
-            value=row["value"],
-            rater=row["rater"],
-            licence=row["licence"],
-            rated_on=row["rated_on"],
-            source_url=row["source_url"],
-        )
-        for row in ratings
+    # Every rating, history and local overrides included (an override carries its note).
+    as_ratings = ratings_by_outlet(conn, [outlet["id"]])[outlet["id"]]
+    ratings = [
+        {**asdict(rating), "superseded": old}
+        for rating, old in zip(as_ratings, superseded(as_ratings), strict=True)
     ]
     bias = combined_value(as_ratings, BIAS_AXIS)
+    # Each axis the outlet is rated on, combined, with whether an override decided it.
+    axes = {
+        axis: combine(as_ratings, axis) for axis in SCALES if axis in {r.axis for r in as_ratings}
+    }
     return {
         "outlet": outlet,
         "ratings": ratings,
         "combined": {"bias": bias, "factuality": combined_value(as_ratings, FACTUALITY_AXIS)},
+        "axes": axes,
+        "overridden": {axis for axis, found in axes.items() if found.override},
         "combined_side": side_of(bias) or "unrated",
         "feeds": feed_health(conn, outlet_id=outlet["id"]),
         "stories": stories_of_outlet(conn, outlet["id"], limit=RECENT_STORIES_SHOWN),
+        "blindspots": blindspot_appearances(conn, outlet["domain"]),
+    }
+
+
+def blindspot_appearances(conn: Connection, domain: str) -> dict[str, int]:
+    """Per side, how many of that side's blindspot stories this outlet covered: the
+    blindspot listings' own filter, narrowed to the outlet (one definition of both)."""
+    return {
+        side: count_filtered_stories(conn, StoryFilters(blindspot=side, outlet_domain=domain))
+        for side in BLINDSPOT_SIDES
     }

@@ -21,8 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine
 
 from newsprism.ingest.archive import ArchiveProblem, read_archive
-from newsprism.jobs.alongside import clustering_alongside
-from newsprism.jobs.pipeline import Pipeline, ProcessReport
+from newsprism.jobs.pipeline import Pipeline
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.db import open_database
@@ -112,14 +111,9 @@ def import_archive(
 
 
 def _process(
-    engine: Engine,
-    settings: Settings,
-    progress: Progress | None = None,
-    *,
-    pipeline: Pipeline | None = None,
-    early: ProcessReport | None = None,
+    engine: Engine, settings: Settings, progress: Progress | None = None
 ) -> dict[str, int]:
-    pipeline = pipeline or make_pipeline(engine, settings)
+    pipeline = make_pipeline(engine, settings)
     cluster_task = refresh_task = None
 
     def on_progress(event: str, done: int = 0, total: int | None = None) -> None:
@@ -135,8 +129,7 @@ def _process(
                 refresh_task = progress.add_task("coverage and summaries", total=total)
             progress.update(refresh_task, completed=done)
 
-    report = pipeline.process(on_progress=on_progress)
-    return (_finish(report, early) if early else report).as_dict()
+    return pipeline.process(on_progress=on_progress).as_dict()
 
 
 def ingest_once(settings: Settings, *, console: Console | None = None) -> dict[str, int]:
@@ -156,20 +149,10 @@ def ingest_once(settings: Settings, *, console: Console | None = None) -> dict[s
                 completed=completed if isinstance(completed, int) else 0,
             )
 
-        pipeline = make_pipeline(engine, settings)
-        with clustering_alongside(pipeline) as early:
-            poll = poll_once(engine, settings=settings, on_progress=on_poll)
+        poll = poll_once(engine, settings=settings, on_progress=on_poll)
         report = asdict(poll)
-        report.update(_process(engine, settings, progress, pipeline=pipeline, early=early))
+        report.update(_process(engine, settings, progress))
     return report
-
-
-def _finish(late: ProcessReport, early: ProcessReport) -> ProcessReport:
-    """One report for a pass whose clustering began during polling."""
-    late.articles_clustered += early.articles_clustered
-    late.stories_created += early.stories_created
-    late.story_ids |= early.story_ids
-    return late
 
 
 def _worker(settings: Settings, engine: Engine, stop: threading.Event, console: Console) -> None:
@@ -182,11 +165,10 @@ def _worker(settings: Settings, engine: Engine, stop: threading.Event, console: 
         while not stop.is_set():
             started = time.monotonic()
             try:
-                with clustering_alongside(pipeline) as early:
-                    poll = asdict(poll_once(engine, settings=settings, pool=pool))
+                poll = asdict(poll_once(engine, settings=settings, pool=pool))
                 if stop.is_set():
                     break
-                processed = _finish(pipeline.process(), early).as_dict()
+                processed = pipeline.process().as_dict()
                 summary = {**poll, **processed}
                 console.log(
                     "pass done: "

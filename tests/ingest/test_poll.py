@@ -131,4 +131,7 @@ def test_requests_to_one_host_are_spaced_by_the_politeness_delay(
     starts = sorted(at for at, _ in feed_server.request_times)
     assert len(starts) >= 8  # feed, robots.txt, six pages
     gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= 0.25
+    # The client spaces the starts of its requests; the server sees their arrival, a
+    # little jittered by scheduling on a busy machine. Without the delay the gaps are ~0.
+    assert starts[-1] - starts[0] >= 0.3 * len(gaps) * 0.9
+    assert min(gaps) >= 0.15

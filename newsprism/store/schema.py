@@ -22,6 +22,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+# Row ids are INTEGER columns: 32 bits on PostgreSQL. Anything larger is no row (and
+# would be a database error), so every id taken from a request is bounded by this.
+MAX_ROW_ID = 2**31 - 1
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",

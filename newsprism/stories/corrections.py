@@ -18,6 +18,7 @@ from newsprism.store.corrections import (
     UnknownArticle,
     UnknownStory,
 )
+from newsprism.store.schema import MAX_ROW_ID
 
 __all__ = [
     "Correction",
@@ -34,7 +35,6 @@ MAX_NOTE_LENGTH = 2000
 MAX_SPLIT_ARTICLES = 10_000
 # Story and article ids are 32-bit integers in the schema; a larger number names
 # nothing (and PostgreSQL would refuse to compare with it).
-_MAX_ID = 2**31 - 1
 
 
 def merge(
@@ -106,12 +106,12 @@ def corrections_log(
 
 
 def _check_story_id(story_id: int) -> None:
-    if not 1 <= story_id <= _MAX_ID:
+    if not 1 <= story_id <= MAX_ROW_ID:
         raise UnknownStory(f"no story {story_id}")
 
 
 def _check_article_id(article_id: int) -> None:
-    if not 1 <= article_id <= _MAX_ID:
+    if not 1 <= article_id <= MAX_ROW_ID:
         raise UnknownArticle(f"no article {article_id}")
 
 

@@ -23,6 +23,7 @@ from newsprism.sources.ratings import combined_value
 from newsprism.store.admin import disable_feed, feed_exists
 from newsprism.store.feeds import feed_health, retry_feeds
 from newsprism.store.outlets import list_outlets, upsert_outlet
+from newsprism.store.schema import MAX_ROW_ID
 from newsprism.stories import corrections
 from newsprism.web.admin_session import (
     AdminDisabled,
@@ -52,10 +53,9 @@ router.include_router(ratings_router)
 router.include_router(stories_router)
 
 LOGIN_ATTEMPTS_PER_MINUTE = 10
-_MAX_ID = 2**31 - 1
 AdminPage = Annotated[AdminSession, Depends(admin_page)]
 AdminForm = Annotated[AdminSession, Depends(admin_form)]
-Id = Annotated[int, Path(ge=1, le=_MAX_ID)]
+Id = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def install(app: FastAPI) -> None:
@@ -244,7 +244,7 @@ def feeds_page(
     conn: Conn,
     session: AdminPage,
     done: Literal["retry", "enable", "disable"] | None = None,
-    feed: int | None = Query(default=None, ge=1, le=_MAX_ID),
+    feed: int | None = Query(default=None, ge=1, le=MAX_ROW_ID),
 ) -> Response:
     return admin_render(
         request,

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 from starlette.responses import Response
 
+from newsprism.store.schema import MAX_ROW_ID
 from newsprism.store.stories import get_story, story_articles
 from newsprism.stories import corrections
 from newsprism.stories.corrections import Correction
@@ -26,15 +27,14 @@ from newsprism.web.deps import Conn
 router = APIRouter()
 
 ACTOR = "admin"
-_MAX_ID = 2**31 - 1
 AdminPage = Annotated[AdminSession, Depends(admin_page)]
 AdminForm = Annotated[AdminSession, Depends(admin_form)]
-StoryId = Annotated[int, Path(ge=1, le=_MAX_ID)]
+StoryId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 Note = Annotated[str, Form(max_length=corrections.MAX_NOTE_LENGTH)]
 
 
 @router.get("/stories", response_class=HTMLResponse)
-def find_story(_session: AdminPage, id: int = Query(ge=1, le=_MAX_ID)) -> Response:
+def find_story(_session: AdminPage, id: int = Query(ge=1, le=MAX_ROW_ID)) -> Response:
     return see_other(f"/admin/stories/{id}")
 
 
@@ -45,7 +45,7 @@ def story_page(
     story_id: StoryId,
     session: AdminPage,
     done: Literal["merge", "split", "move"] | None = None,
-    other: int | None = Query(default=None, ge=1, le=_MAX_ID),
+    other: int | None = Query(default=None, ge=1, le=MAX_ROW_ID),
 ) -> Response:
     return _story(request, conn, session, story_id, done=done, other=other)
 
@@ -139,7 +139,7 @@ def merge(
     conn: Conn,
     story_id: StoryId,
     session: AdminForm,
-    into: Annotated[int, Form(ge=1, le=_MAX_ID)],
+    into: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
     note: Note = "",
 ) -> Response:
     return _correct(
@@ -160,8 +160,8 @@ def move(
     conn: Conn,
     story_id: StoryId,
     session: AdminForm,
-    article_id: Annotated[int, Form(ge=1, le=_MAX_ID)],
-    to_story: Annotated[int, Form(ge=1, le=_MAX_ID)],
+    article_id: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
+    to_story: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
     note: Note = "",
 ) -> Response:
     return _correct(

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from newsprism.jobs.exporter import iter_story_exports
 from newsprism.store.feeds import feed_health
+from newsprism.store.schema import MAX_ROW_ID
 from newsprism.store.search import MAX_QUERY_LENGTH, search_stories
 from newsprism.store.stories import get_story
 from newsprism.store.web_reads import (
@@ -366,7 +367,6 @@ def _iso_only(value: Any) -> Any:
 DateOrTime = Annotated[date | datetime, BeforeValidator(_iso_only)]
 # Deeper pages are no use and an offset past 64 bits is an error in the database.
 MAX_OFFSET = 1_000_000
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 RATE_LIMITED: dict[int | str, dict[str, Any]] = {
     429: {"model": Error, "description": "Too many searches from this address; see Retry-After."}
 }
@@ -441,7 +441,7 @@ def _moment(value: datetime | date | None, *, end_of_day: bool) -> datetime | No
 
 @router.get("/stories/{story_id}", response_model=StoryDetail, responses=NOT_FOUND)
 def api_story(
-    conn: Conn, request: Request, story_id: int = Path(ge=1, le=MAX_ID)
+    conn: Conn, request: Request, story_id: int = Path(ge=1, le=MAX_ROW_ID)
 ) -> StoryDetail | Response:
     story = get_story(conn, story_id)
     if story is None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from newsprism.settings import Settings
+from newsprism.store.schema import MAX_ROW_ID
 from newsprism.stories import corrections
 from newsprism.stories.corrections import (
     MAX_NOTE_LENGTH,
@@ -32,9 +33,8 @@ from newsprism.web.routes.api import Error
 router = APIRouter(prefix="/api", tags=["corrections"])
 
 ACTOR = "api"
-_MAX_ID = 2**31 - 1  # ids are 32-bit in the schema
-StoryId = Annotated[int, Path(ge=1, le=_MAX_ID, description="A story id.")]
-ArticleId = Annotated[int, Path(ge=1, le=_MAX_ID, description="An article id.")]
+StoryId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A story id.")]
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="An article id.")]
 _bearer = HTTPBearer(auto_error=False, description="NEWSPRISM_ADMIN_TOKEN")
 
 
@@ -71,12 +71,12 @@ ERRORS: dict[int | str, dict] = {
 
 
 class MergeRequest(BaseModel):
-    into: int = Field(ge=1, le=_MAX_ID, description="The story that absorbs this one.")
+    into: int = Field(ge=1, le=MAX_ROW_ID, description="The story that absorbs this one.")
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
 
 
 class SplitRequest(BaseModel):
-    article_ids: list[Annotated[int, Field(ge=1, le=_MAX_ID)]] = Field(
+    article_ids: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] = Field(
         min_length=1,
         max_length=MAX_SPLIT_ARTICLES,
         description="The articles that leave the story for a new one.",
@@ -85,7 +85,7 @@ class SplitRequest(BaseModel):
 
 
 class MoveRequest(BaseModel):
-    story_id: int = Field(ge=1, le=_MAX_ID, description="The story the article belongs to.")
+    story_id: int = Field(ge=1, le=MAX_ROW_ID, description="The story the article belongs to.")
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
 
 
@@ -165,9 +165,9 @@ def move_article(article_id: ArticleId, body: MoveRequest, request: Request) -> 
 def corrections_log(
     request: Request,
     limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=_MAX_ID),  # past 64 bits: a database error
+    offset: int = Query(default=0, ge=0, le=MAX_ROW_ID),  # past 64 bits: a database error
     story: int | None = Query(
-        default=None, ge=1, le=_MAX_ID, description="Only corrections touching this story."
+        default=None, ge=1, le=MAX_ROW_ID, description="Only corrections touching this story."
     ),
 ) -> CorrectionLog:
     """The audit log of story corrections, newest first."""

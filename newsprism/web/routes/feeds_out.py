@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from feedgen.feed import FeedGenerator
 from starlette.responses import Response
 
+from newsprism.store.schema import MAX_ROW_ID
 from newsprism.store.stories import get_story, story_articles
 from newsprism.store.topics import topic_by_slug
 from newsprism.store.web_reads import StoryFilters, filtered_stories
@@ -82,7 +83,7 @@ def topic_feed(request: Request, conn: Conn, slug: str = Path(max_length=100)) -
 
 
 @router.get("/stories/{story_id}.atom")
-def story_feed(request: Request, conn: Conn, story_id: int = Path(ge=1, le=2**31 - 1)) -> Response:
+def story_feed(request: Request, conn: Conn, story_id: int = Path(ge=1, le=MAX_ROW_ID)) -> Response:
     story = get_story(conn, story_id)
     if story is None:
         raise HTTPException(status_code=404, detail=f"No story {story_id}")

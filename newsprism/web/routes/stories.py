@@ -14,6 +14,7 @@ from newsprism.models import BIAS_AXIS, BIAS_SCALE, FACTUALITY_AXIS, FACTUALITY_
 from newsprism.nlp.text import clean
 from newsprism.sources.ratings import combined_value
 from newsprism.store.outlets import ratings_by_outlet
+from newsprism.store.schema import MAX_ROW_ID
 from newsprism.store.stories import get_story, story_articles
 from newsprism.store.syndication import originals_of
 from newsprism.web.deps import Conn, render
@@ -31,8 +32,7 @@ def story_page(request: Request, story_id: int, conn: Conn) -> Response:
     cache = page_cache_of(request)
     if cache is not None and (kept := cache.get(request)) is not None:
         return kept
-    # Ids are 32-bit INTEGER columns on PostgreSQL: a larger one cannot be a story.
-    story = get_story(conn, story_id) if 0 < story_id < 2**31 else None
+    story = get_story(conn, story_id) if 0 < story_id <= MAX_ROW_ID else None
     if story is None:
         raise HTTPException(status_code=404, detail=f"No story {story_id}")
     if story["id"] != story_id:

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _loopback import LoopbackServer  # noqa: E402
 
 from newsprism.ingest.poll import poll_once  # noqa: E402
+from newsprism.ingest.pool import ExtractionPool  # noqa: E402
 from newsprism.settings import Settings  # noqa: E402
 from newsprism.store.db import open_database  # noqa: E402
 from newsprism.store.outlets import add_feed  # noqa: E402
@@ -36,6 +37,8 @@ def main() -> None:
     with (
         tempfile.TemporaryDirectory() as folder,
         LoopbackServer(changed_every=args.changed_every) as base,
+        # Long-lived, as `newsprism run` keeps it: changed feeds are parsed in its processes.
+        ExtractionPool() as pool,
     ):
         settings = Settings(
             _env_file=None,
@@ -53,12 +56,12 @@ def main() -> None:
             for number in range(args.feeds):
                 add_feed(conn, url=f"{base}/feed/{number}.xml", outlet_id=None)
         started = time.perf_counter()
-        first = poll_once(engine, settings=settings)
+        first = poll_once(engine, settings=settings, pool=pool)
         first_seconds = time.perf_counter() - started
         with engine.begin() as conn:
             conn.execute(feeds.update().values(next_poll_at=None))
         started = time.perf_counter()
-        second = poll_once(engine, settings=settings)
+        second = poll_once(engine, settings=settings, pool=pool)
         seconds = time.perf_counter() - started
     print(
         f"first pass   {first.feeds_polled} feeds, {first.articles_new} items stored, "

@@ -74,8 +74,8 @@ class Settings(BaseSettings):
     )
     extraction_processes: int = Field(
         default=0,
-        description="Processes that extract article pages: 0 = one per core; 1 = a thread "
-        "in the main process.",
+        description="Processes that extract article pages and parse changed feeds: 0 = one "
+        "per core; 1 = a thread in the main process (and feeds parsed on the event loop).",
     )
     respect_robots_txt: bool = Field(
         default=True, description="Obey robots.txt before fetching an article page."

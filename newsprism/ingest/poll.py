@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from newsprism.ingest.archive import parse_time
-from newsprism.ingest.feeds import FeedItem, NotAFeed, parse_feed
+from newsprism.ingest.feeds import FeedItem, NotAFeed
 from newsprism.ingest.http import PERMANENT, Fetcher, FetchResult, Refused
 from newsprism.ingest.pool import ExtractionPool
 from newsprism.ingest.schedule import adapted_interval, backoff_until, retry_after_seconds
@@ -93,15 +93,21 @@ class _Pass:
             self._unchanged(feed, result, now)
             return
         try:
-            parsed = parse_feed(result.body, url=result.final_url, headers=result.headers)
+            parsed = await self.pool.parse_feed(
+                result.body, url=result.final_url, headers=result.headers
+            )
         except NotAFeed as error:
             self._failed(feed, str(error), result, now)
             return
         items = parsed.items[: self.settings.max_articles_per_feed]
         self.report.items_seen += len(items)
+        # One hash per item: normalising URLs is a fair share of a changed feed's cost.
+        by_hash = {}
+        for item in items:
+            by_hash.setdefault(url_hash(item.link), item)  # the first of repeated links
         with self.engine.connect() as conn:
-            known = known_url_hashes(conn, [url_hash(item.link) for item in items])
-        fresh = _unique_by_url([item for item in items if url_hash(item.link) not in known])
+            known = known_url_hashes(conn, list(by_hash))
+        fresh = [item for key, item in by_hash.items() if key not in known]
         articles = await asyncio.gather(*(self._article(item) for item in fresh))
         new = 0
         with self.engine.begin() as conn:
@@ -277,17 +283,6 @@ def record_failure(
             feed_id=feed.id,
             url=feed.url,
         )
-
-
-def _unique_by_url(items: list[FeedItem]) -> list[FeedItem]:
-    seen: set[str] = set()
-    unique = []
-    for item in items:
-        key = url_hash(item.link)
-        if key not in seen:
-            seen.add(key)
-            unique.append(item)
-    return unique
 
 
 async def _guarded(current: _Pass, feed: DueFeed) -> None:

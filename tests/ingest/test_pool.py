@@ -1,0 +1,27 @@
+"""Feeds parsed in the worker processes come out as parsed on the loop, errors included."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from newsprism.ingest.feeds import NotAFeed, parse_feed
+from newsprism.ingest.pool import ExtractionPool
+
+FEEDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "feeds"
+
+
+def test_a_feed_parsed_in_a_worker_process_equals_one_parsed_in_place():
+    body = next(FEEDS.glob("**/real-cnn.rss")).read_bytes()
+    headers = {"content-type": "application/rss+xml"}
+
+    async def in_workers():
+        with ExtractionPool(processes=2) as pool:
+            parsed = await pool.parse_feed(body, url="https://edition.cnn.com/", headers=headers)
+            with pytest.raises(NotAFeed, match="not a feed"):
+                await pool.parse_feed(b"<html><p>hi</p></html>", url="https://x.org/", headers={})
+            return parsed
+
+    parsed = asyncio.run(in_workers())
+    assert parsed == parse_feed(body, url="https://edition.cnn.com/", headers=headers)
+    assert len(parsed.items) == 69

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from sqlalchemy import Engine
 
 from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, Rating
 from newsprism.settings import Settings
+from newsprism.sources.axes import BUILT_IN_AXES, END, Axis, AxisRegistry
 from newsprism.sources.hosts import normalise_host
-from newsprism.sources.ratings import SCALES, Combined, combine, combined_value, superseded
+from newsprism.sources.ratings import Combined, combine, combined_value, superseded
 
 sources_app = typer.Typer(no_args_is_help=True)
 _messages = Console(stderr=True)
@@ -105,7 +107,8 @@ def import_(
         None,
         exists=True,
         dir_okay=False,
-        help="A .csv (our export's columns) or .opml/.xml file of outlets and feeds.",
+        help="A .csv (our export's columns) or .opml/.xml file of outlets and feeds, or a "
+        ".json catalogue (outlets, ratings, declared axes: README, Ratings).",
     ),
     ratings: Path | None = typer.Option(
         None,
@@ -154,11 +157,16 @@ def import_(
         )
         return
     assert path is not None
-    from newsprism.sources.importing import import_file
+    from newsprism.sources.importing import import_catalogue, import_file, read_catalogue_file
 
     engine = _open(load_catalogue=False)
+    skipped: Counter[str] = Counter()
     try:
-        report = import_file(engine, path)
+        if path.suffix.lower() == ".json":
+            done = import_catalogue(engine, read_catalogue_file(path))
+            report, skipped = done.counts, done.skipped
+        else:
+            report = import_file(engine, path)
     except ValueError as error:
         _messages.print(f"[red]error:[/] {error}")
         raise typer.Exit(code=1) from error
@@ -170,6 +178,8 @@ def import_(
     for key, value in report.items():
         table.add_row(key.replace("_", " "), str(value))
     Console().print(table)
+    for reason, count in skipped.most_common():
+        _messages.print(f"skipped {count} rating(s): {reason}")
 
 
 # Column widths of the ratings table (schema.py): checked before anything is stored.
@@ -333,6 +343,7 @@ def ratings_(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Every rating of an outlet, history included: rater, date, licence, source, override."""
+    from newsprism.store.axes import axis_registry
     from newsprism.store.outlets import get_outlet, outlet_id_for_host
 
     engine = _open(load_catalogue=True)
@@ -340,14 +351,16 @@ def ratings_(
         with engine.connect() as conn:
             outlet_id = outlet_id_for_host(conn, domain)
             outlet = get_outlet(conn, outlet_id) if outlet_id is not None else None
+            known = axis_registry(conn)
     finally:
         engine.dispose()
     if outlet is None:
         _messages.print(f"[red]error:[/] no outlet for {domain}")
         raise typer.Exit(code=1)
-    axes = [axis for axis in SCALES if any(r.axis == axis for r in outlet.ratings)]
+    # The known axes in their order (built-ins first), then any other axis rated.
+    axes = [axis for axis in known if any(r.axis == axis for r in outlet.ratings)]
     axes += sorted({r.axis for r in outlet.ratings} - set(axes))
-    combined = {axis: combine(outlet.ratings, axis) for axis in axes}
+    combined = {axis: combine(outlet.ratings, axis, axes=known) for axis in axes}
     history = _history_rows(outlet.ratings)
     if as_json:
         record = {
@@ -362,6 +375,8 @@ def ratings_(
                 }
                 for axis, found in combined.items()
             },
+            # What each rated axis is: its label, scale and tie rule (None: not known).
+            "axes": {axis: _axis_record(known[axis]) if axis in known else None for axis in axes},
             "ratings": [
                 {
                     "axis": rating.axis,
@@ -387,7 +402,8 @@ def ratings_(
     for column in ("axis", "combined", "raters"):
         summary.add_column(column)
     for axis, found in combined.items():
-        summary.add_row(axis, _shown(found), ", ".join(found.raters))
+        shown = _shown(found) if axis in known else "(axis not known here: not combined)"
+        summary.add_row(axis, shown, ", ".join(found.raters))
     console.print(summary)
     table = Table(title=f"{len(history)} ratings, newest first within a rater")
     for column in ("axis", "value", "rater", "date", "licence", "source or note", "state"):
@@ -408,20 +424,22 @@ def ratings_(
 @sources_app.command("override")
 def override(
     domain: str = typer.Argument(..., help="The outlet's domain."),
-    axis: str = typer.Option(BIAS_AXIS, "--axis", help=f"One of: {', '.join(SCALES)}."),
+    axis: str = typer.Option(
+        BIAS_AXIS,
+        "--axis",
+        help=f"One of: {', '.join(BUILT_IN_AXES)}, or an axis a catalogue declared "
+        "(newsprism sources axes).",
+    ),
     value: str | None = typer.Option(None, "--value", help="A value of the axis's scale."),
     note: str | None = typer.Option(None, "--note", help="Why (shown with the override)."),
     clear: bool = typer.Option(False, "--clear", help="Remove the override on the axis."),
 ) -> None:
     """Override an outlet's value on an axis locally (it wins over the raters and is shown
     as an override), or --clear it."""
+    from newsprism.store.axes import axis_registry
     from newsprism.store.outlets import get_outlet, outlet_id_for_host, outlet_ids_by_domain
     from newsprism.store.ratings import clear_override, set_override
 
-    scale = SCALES.get(axis)
-    if scale is None:
-        _messages.print(f"[red]error:[/] unknown axis {axis!r}; use one of {', '.join(SCALES)}")
-        raise typer.Exit(code=2)
     if clear == (value is not None):
         _messages.print("[red]error:[/] give either --value VALUE or --clear")
         raise typer.Exit(code=2)
@@ -429,11 +447,13 @@ def override(
         _messages.print(f"[red]error:[/] --note is longer than {_MAX_NOTE} characters")
         raise typer.Exit(code=2)
     wanted = "-".join((value or "").lower().split())  # "Lean Left" is lean-left
-    if not clear and wanted not in scale:
-        _messages.print(f"[red]error:[/] {value!r} is not on the {axis} scale: {', '.join(scale)}")
-        raise typer.Exit(code=2)
+    if axis in BUILT_IN_AXES:  # checked before a database is opened
+        _check_override(BUILT_IN_AXES, axis, wanted, value, clear=clear)
     engine = _open(load_catalogue=True)
     try:
+        with engine.connect() as conn:
+            known = axis_registry(conn)
+        _check_override(known, axis, wanted, value, clear=clear)
         with engine.begin() as conn:
             host = normalise_host(domain)
             # Exactly this outlet: an override on a parent domain by accident would be
@@ -460,8 +480,9 @@ def override(
     finally:
         engine.dispose()
     assert outlet is not None
-    now = combine(outlet.ratings, axis)
-    raters_say = combine([r for r in outlet.ratings if not r.is_override], axis).value
+    now = combine(outlet.ratings, axis, axes=known)
+    raters = [r for r in outlet.ratings if not r.is_override]
+    raters_say = combine(raters, axis, axes=known).value
     if clear:
         typer.echo(
             f"{host}: removed {removed} override(s) on {axis}; "
@@ -471,3 +492,60 @@ def override(
         typer.echo(
             f"{host}: {axis} overridden to {now.value} (the raters say {raters_say or 'nothing'})"
         )
+
+
+def _check_override(
+    known: AxisRegistry, axis: str, wanted: str, value: str | None, *, clear: bool
+) -> None:
+    """Exit with a usage error unless ``axis`` is known and ``wanted`` on its scale."""
+    scale = known.scale(axis)
+    if scale is None:
+        _messages.print(f"[red]error:[/] unknown axis {axis!r}; use one of {', '.join(known)}")
+        raise typer.Exit(code=2)
+    if not clear and wanted not in scale:
+        _messages.print(f"[red]error:[/] {value!r} is not on the {axis} scale: {', '.join(scale)}")
+        raise typer.Exit(code=2)
+
+
+def _axis_record(axis: Axis) -> dict[str, object]:
+    return {
+        "label": axis.label,
+        "scale": [{"value": value, "label": axis.value_label(value)} for value in axis.scale],
+        "toward": axis.toward,
+        "ties_toward": axis.tie_value,
+        "description": axis.description,
+        "built_in": axis.built_in,
+    }
+
+
+@sources_app.command("axes")
+def axes_(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """The rating axes known here: the built-in ones and those a catalogue declared,
+    each with its scale in order and the value ties go toward."""
+    from newsprism.store.axes import axis_registry
+
+    engine = _open(load_catalogue=True)
+    try:
+        with engine.connect() as conn:
+            known = axis_registry(conn)
+    finally:
+        engine.dispose()
+    if as_json:
+        records = {name: _axis_record(axis) for name, axis in known.items()}
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{len(known)} axes ({len(known.declared)} declared by a catalogue)")
+    for column in ("axis", "label", "scale, in order", "ties toward", "declared"):
+        table.add_column(column)
+    for name, axis in known.items():
+        ties = f"{axis.tie_value} (the end)" if axis.toward == END else axis.tie_value
+        table.add_row(
+            name,
+            axis.label,
+            " › ".join(axis.scale),
+            ties,
+            "built in" if axis.built_in else "catalogue",
+        )
+    Console().print(table)

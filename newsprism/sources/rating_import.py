@@ -7,21 +7,25 @@ longest suffix of their host (``sources.hosts``), so once ``abcnews.go.com`` is 
 (``--add-outlets``), its articles carry its ratings and ``go.com``'s articles do not.
 
 Domains that are no outlet are reported, never invented, unless ``add_outlets``.
+A rating on an axis not known here (built in, or declared by a catalogue) or with a
+value off its axis's scale is left out and reported, never stored.
 Everything happens in one transaction: a file that fails half-way stores nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
 from newsprism.models import Rating
+from newsprism.sources.axes import AxisRegistry
 from newsprism.sources.hosts import longest_suffix_match, normalise_host
 from newsprism.sources.rating_formats import RatingRow, ReadOptions, read_ratings_file
+from newsprism.store.axes import axis_registry
 from newsprism.store.outlets import ensure_outlet, outlet_ids_by_domain, update_ownership
 from newsprism.store.ratings import OVERRIDE_RATER, store_ratings
 
@@ -76,12 +80,33 @@ def import_ratings_file(
     )
     report.ratings_in_file = sum(len(row.ratings) for row in read.rows)
     with engine.begin() as conn:
-        pairs = _match_rows(conn, read.rows, report, add_outlets=add_outlets)
+        rows = _on_known_axes(read.rows, axis_registry(conn), report)
+        pairs = _match_rows(conn, rows, report, add_outlets=add_outlets)
         counts = store_ratings(conn, pairs, undated_on=today.isoformat())
     report.ratings_added = counts.added
     report.ratings_updated = counts.updated
     report.ratings_unchanged = counts.unchanged
     return report
+
+
+def _on_known_axes(
+    rows: list[RatingRow], axes: AxisRegistry, report: RatingImportReport
+) -> list[RatingRow]:
+    """The rows with only the ratings whose axis is known and value on its scale."""
+    kept_rows = []
+    for row in rows:
+        kept = []
+        for rating in row.ratings:
+            scale = axes.scale(rating.axis)
+            if scale is None:
+                report.skipped[f"axis {rating.axis!r} is not known here (not declared)"] += 1
+            elif rating.value not in scale:
+                report.skipped[f"{rating.value!r} is not on the {rating.axis} scale"] += 1
+            else:
+                kept.append(rating)
+        unchanged = len(kept) == len(row.ratings)
+        kept_rows.append(row if unchanged else replace(row, ratings=tuple(kept)))
+    return kept_rows
 
 
 def _match_rows(

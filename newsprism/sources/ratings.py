@@ -1,6 +1,8 @@
 """One value per outlet and axis from several raters' ratings, or from a local override.
 
-The axes and their scales are the catalogue ``SCALES`` below; a new axis is one entry.
+The axes and their scales are ``sources.axes``: three built in (``SCALES`` below), and
+those a catalogue declares, which reach the rule as the ``axes`` registry callers load
+from the store (``store.axes.axis_registry``). Without one, the built-ins are used.
 
 The rule, the same everywhere an outlet's bias, factuality or other axis is shown:
 
@@ -14,22 +16,28 @@ The rule, the same everywhere an outlet's bias, factuality or other axis is show
   far-right = 6; ``FACTUALITY_SCALE``: very-high = 0 .. very-low = 5) and are averaged.
 * The average is rounded to the nearest position. A tie (exactly half-way) goes toward
   the center (position 3) for bias, so that two raters who disagree never make an
-  outlet look more partisan than either; on every other axis toward the end of the scale
-  (lower factuality, less reliable), so that disagreement never flatters an outlet.
+  outlet look more partisan than either; on factuality and Wikipedia reliability toward
+  the end of the scale (lower factuality, less reliable), so that disagreement never
+  flatters an outlet. An axis a catalogue declares names its own tie rule (``toward``:
+  a value of its scale, or ``end``).
 
-Values that are not on the scale are ignored; an axis with no usable rating has no value.
+Values that are not on the scale are ignored (also after a catalogue re-declares an
+axis with fewer values); an axis with no usable rating has no value.
 Raters *disagree* on an axis when their newest values are two or more steps apart.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from newsprism.models import BIAS_AXIS, BIAS_SCALE, FACTUALITY_AXIS, FACTUALITY_SCALE, Rating
+from newsprism.models import Rating
+from newsprism.sources.axes import BUILT_IN_AXES, WIKIPEDIA_AXIS, WIKIPEDIA_SCALE, Axis
 
 __all__ = [
+    "BUILT_IN_AXES",
     "SCALES",
     "WIKIPEDIA_AXIS",
     "WIKIPEDIA_SCALE",
@@ -41,22 +49,10 @@ __all__ = [
     "superseded",
 ]
 
-# Wikipedia's perennial-sources status: its own axis, most reliable first.
-WIKIPEDIA_AXIS = "wikipedia-reliability"
-WIKIPEDIA_SCALE: tuple[str, ...] = (
-    "generally-reliable",
-    "no-consensus",
-    "generally-unreliable",
-    "deprecated",
-    "blacklisted",
-)
-
-SCALES: dict[str, tuple[str, ...]] = {
-    BIAS_AXIS: BIAS_SCALE,
-    FACTUALITY_AXIS: FACTUALITY_SCALE,
-    WIKIPEDIA_AXIS: WIKIPEDIA_SCALE,
-}
-_BIAS_CENTER = BIAS_SCALE.index("center")
+# The built-in axes' scales by name (those that need no database).
+SCALES: dict[str, tuple[str, ...]] = {name: axis.scale for name, axis in BUILT_IN_AXES.items()}
+# What the rule is handed: axes by name (an ``AxisRegistry``, or the built-ins).
+Axes = Mapping[str, Axis]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +66,12 @@ class Combined:
     raters_disagree: bool
 
 
-def _newest(ratings: list[Rating], axis: str, *, overrides: bool) -> dict[str, Rating]:
+def _newest(ratings: list[Rating], axis: str, *, overrides: bool, axes: Axes) -> dict[str, Rating]:
     """Per rater, its newest on-scale rating on ``axis`` (overrides, or raters only)."""
-    scale = SCALES.get(axis)
-    if scale is None:
+    known = axes.get(axis)
+    if known is None:
         return {}
+    scale = known.scale
     newest: dict[str, Rating] = {}
     for rating in ratings:
         if rating.axis != axis or rating.value not in scale or rating.is_override != overrides:
@@ -85,9 +82,9 @@ def _newest(ratings: list[Rating], axis: str, *, overrides: bool) -> dict[str, R
     return newest
 
 
-def override_of(ratings: list[Rating], axis: str) -> Rating | None:
+def override_of(ratings: list[Rating], axis: str, *, axes: Axes = BUILT_IN_AXES) -> Rating | None:
     """The newest local override on ``axis``, if any."""
-    found = _newest(ratings, axis, overrides=True).values()
+    found = _newest(ratings, axis, overrides=True, axes=axes).values()
     return max(found, key=lambda rating: rating.rated_on or "", default=None)
 
 
@@ -98,46 +95,50 @@ def _round(mean: Fraction, *, tie_toward: int) -> int:
     return round(mean)
 
 
-def _raters_value(newest: dict[str, Rating], axis: str) -> str | None:
+def _raters_value(newest: dict[str, Rating], axis: Axis) -> str | None:
     if not newest:
         return None
-    scale = SCALES[axis]
-    positions = [scale.index(rating.value) for rating in newest.values()]
+    positions = [axis.scale.index(rating.value) for rating in newest.values()]
     mean = Fraction(sum(positions), len(positions))
-    # Ties toward the center for bias; toward the end of the scale on the other axes.
-    tie_toward = _BIAS_CENTER if axis == BIAS_AXIS else len(scale) - 1
-    return scale[_round(mean, tie_toward=tie_toward)]
+    # Ties toward the axis's own value: the center for bias, the end of the scale on
+    # factuality and Wikipedia reliability, what a catalogue declared on its axes.
+    return axis.scale[_round(mean, tie_toward=axis.tie_position)]
 
 
-def _disagree(newest: dict[str, Rating], axis: str) -> bool:
-    positions = [SCALES[axis].index(rating.value) for rating in newest.values()]
+def _disagree(newest: dict[str, Rating], axis: Axis) -> bool:
+    positions = [axis.scale.index(rating.value) for rating in newest.values()]
     return len(positions) > 1 and max(positions) - min(positions) >= 2
 
 
-def combine(ratings: list[Rating], axis: str) -> Combined:
-    """The outlet's value on ``axis`` by the rule in this module's docstring, explained."""
-    newest = _newest(ratings, axis, overrides=False)
-    override = override_of(ratings, axis)
+def combine(ratings: list[Rating], axis: str, *, axes: Axes = BUILT_IN_AXES) -> Combined:
+    """The outlet's value on ``axis`` by the rule in this module's docstring, explained.
+
+    ``axes``: the axes known (an ``AxisRegistry`` loaded from the store, where declared
+    axes matter); an axis not among them has no value.
+    """
+    newest = _newest(ratings, axis, overrides=False, axes=axes)
+    override = override_of(ratings, axis, axes=axes)
+    known = axes.get(axis)
     return Combined(
         axis=axis,
-        value=override.value if override else _raters_value(newest, axis),
+        value=override.value if override else (_raters_value(newest, known) if known else None),
         override=override is not None,
         raters=tuple(sorted(newest)),
-        raters_disagree=bool(newest) and _disagree(newest, axis),
+        raters_disagree=known is not None and bool(newest) and _disagree(newest, known),
     )
 
 
-def combined_value(ratings: list[Rating], axis: str) -> str | None:
+def combined_value(ratings: list[Rating], axis: str, *, axes: Axes = BUILT_IN_AXES) -> str | None:
     """The outlet's value on ``axis`` by the rule in this module's docstring."""
-    return combine(ratings, axis).value
+    return combine(ratings, axis, axes=axes).value
 
 
-def raters_disagree(ratings: list[Rating], axis: str) -> bool:
+def raters_disagree(ratings: list[Rating], axis: str, *, axes: Axes = BUILT_IN_AXES) -> bool:
     """True when two raters' newest values on ``axis`` are two or more steps apart.
 
     Overrides are not raters: an override does not hide the raters' disagreement.
     """
-    return combine(ratings, axis).raters_disagree
+    return combine(ratings, axis, axes=axes).raters_disagree
 
 
 def superseded(ratings: list[Rating]) -> list[bool]:

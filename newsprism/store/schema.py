@@ -69,6 +69,22 @@ ratings = Table(
     UniqueConstraint("outlet_id", "axis", "rater", "rated_on", name="uq_ratings_natural"),
 )
 
+# Rating axes a catalogue declared (sources.axes); the built-in ones are code, not rows.
+axes = Table(
+    "axes",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("label", String(255), nullable=False),
+    # The scale in order: a JSON list of [value, display label ("" when none)].
+    Column("scale_json", Text, nullable=False),
+    # The value ties go toward, or "end" (the last value of the scale).
+    Column("toward", String(64), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    # "catalogue" (bundled) or "import" (a user's catalogue file).
+    Column("origin", String(32), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 feeds = Table(
     "feeds",
     metadata,

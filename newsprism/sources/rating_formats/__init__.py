@@ -20,6 +20,7 @@ from newsprism.sources.rating_formats import (
     adfontes,
     allsides,
     cred1,
+    generic,
     mbfc,
     merged,
     ownership,
@@ -48,6 +49,7 @@ class Format:
 FORMATS: dict[str, Format] = {
     format.name: format
     for format in (
+        Format(generic.NAME, generic.detect, generic.read),
         Format(merged.EXTENDED, merged.detect_extended, merged.read_extended),
         Format(merged.MERGED, merged.detect_merged, merged.read_merged),
         Format(allsides.NAME, allsides.detect, allsides.read),

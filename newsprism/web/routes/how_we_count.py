@@ -3,7 +3,8 @@
 Thresholds and scales are the modules' own constants, the combining rule is the
 docstring of ``sources/ratings.py`` (the rule's one statement) and its worked examples
 are computed by ``combine`` as the page renders: the page cannot drift from the code.
-The raters and licences are those in this instance's database.
+The raters and licences, and the axes a catalogue declared beside the built-in ones,
+are those in this instance's database.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from newsprism.ingest import syndication
 from newsprism.models import BIAS_AXIS, BIAS_SCALE, FACTUALITY_AXIS, FACTUALITY_SCALE, Rating
 from newsprism.models import side_of as fold_side
 from newsprism.sources import ratings as ratings_rule
+from newsprism.store.axes import axis_registry
 from newsprism.store.outlet_reads import raters_in_force
 from newsprism.web.deps import Conn, render
 from newsprism.web.routes.blindspots import blindspot_rule
@@ -43,6 +45,7 @@ _INLINE = re.compile(r"(``[^`]+``|\*\*[^*]+\*\*|\*[^*\s][^*]*\*)")
 
 @router.get("/how-we-count", response_class=HTMLResponse)
 def how_we_count(request: Request, conn: Conn) -> Response:
+    known = axis_registry(conn)
     return render(
         request,
         "how_we_count.html",
@@ -50,10 +53,12 @@ def how_we_count(request: Request, conn: Conn) -> Response:
             "section": "how-we-count",
             "bias_scale": [(value, fold_side(value)) for value in BIAS_SCALE],
             "factuality_scale": FACTUALITY_SCALE,
+            # Each axis beyond bias and factuality, with its scale and tie rule: the
+            # built-in Wikipedia reliability and those a catalogue declared here.
             "other_axes": [
-                axis for axis in ratings_rule.SCALES if axis not in (BIAS_AXIS, FACTUALITY_AXIS)
+                axis for name, axis in known.items() if name not in (BIAS_AXIS, FACTUALITY_AXIS)
             ],
-            "scales": ratings_rule.SCALES,
+            "axis_labels": {axis.name: axis.label for axis in known.declared},
             "combining_rule": doc_blocks(ratings_rule.__doc__ or "", start="The rule"),
             "combining_examples": combining_examples(),
             "percentages_example": {

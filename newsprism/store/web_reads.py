@@ -1,5 +1,6 @@
 """Reads only the web UI and JSON API need: one outlet by domain, feed health, events,
-and story listings filtered by side, blindspot, outlet, language and dates."""
+story listings filtered by side, blindspot, outlet, language and dates, and the lean
+reads of the two busiest pages (the story page and the home page)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, String, cast, exists, false, func, select
+import orjson
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsprism.store.db import as_utc
 from newsprism.store.schema import articles, events, outlets, ratings, stories
-from newsprism.store.stories import _story_dict
+from newsprism.store.stories import _story_dict, load_json
 from newsprism.store.topics import has_topic
 
 
@@ -153,3 +167,191 @@ def _coverage_value(conn: Connection, *path: str) -> ColumnElement[Any]:
     if conn.dialect.name == "postgresql":
         return cast(stories.c.coverage_json, JSONB)[path].astext
     return cast(func.json_extract(stories.c.coverage_json, "$." + ".".join(path)), String)
+
+
+# --- the story page and the home page ---------------------------------------------
+# Read on every visit, so built once (no statement construction per request) and
+# narrowed to the columns the pages show: an article's full text (kilobytes, on
+# SQLite's overflow pages) and a story's centroid are never read here.
+
+_STORY = select(
+    stories.c.id,
+    stories.c.title,
+    stories.c.first_seen,
+    stories.c.last_seen,
+    stories.c.article_count,
+    stories.c.source_count,
+    stories.c.summary_json,
+    stories.c.coverage_json,
+    stories.c.updated_at,
+    stories.c.merged_into,
+).where(stories.c.id == bindparam("story_id"))
+
+# The page shows the lede, or for an article without one the opening of its text.
+_LEDE_OR_OPENING = func.coalesce(
+    func.nullif(articles.c.lede, ""), func.substr(articles.c.text, 1, 400)
+)
+
+_PAGE_ARTICLES = (
+    select(
+        articles.c.id,
+        articles.c.url,
+        articles.c.title,
+        _LEDE_OR_OPENING.label("lede"),
+        articles.c.language,
+        articles.c.published_at,
+        articles.c.fetched_at,
+        articles.c.syndicated_of,
+        articles.c.grouping_json,
+        articles.c.outlet_id,
+        outlets.c.domain.label("outlet_domain"),
+        outlets.c.name.label("outlet_name"),
+        outlets.c.ownership_typology.label("outlet_ownership_typology"),
+    )
+    .select_from(articles.outerjoin(outlets, articles.c.outlet_id == outlets.c.id))
+    .where(articles.c.story_id == bindparam("story_id"))
+    .order_by(func.coalesce(articles.c.published_at, articles.c.fetched_at), articles.c.id)
+)
+
+
+def page_story(conn: Connection, story_id: int) -> dict[str, Any] | None:
+    """``stories.get_story`` for the story page: the same dict, merges followed (the
+    result's id may differ), without reading the centroid."""
+    seen: set[int] = set()
+    while story_id not in seen:
+        seen.add(story_id)
+        row = conn.execute(_STORY, {"story_id": story_id}).first()
+        if row is None:
+            return None
+        if row.merged_into is None:
+            return _story_dict(row)
+        story_id = row.merged_into
+    return None
+
+
+def page_articles(conn: Connection, story_id: int) -> list[dict[str, Any]]:
+    """A story's articles as the story page shows them, oldest first: what
+    ``stories.story_articles`` gives less the full text, author and ids the page does
+    not show; ``lede`` is the opening of the text where the article has none."""
+    # All rows at once and unpacked by position: reading 200 rows one by one through
+    # named attributes took longer than the query itself.
+    rows = conn.execute(_PAGE_ARTICLES, {"story_id": story_id}).all()
+    return [
+        {
+            "id": article_id,
+            "url": url,
+            "title": title,
+            "lede": lede,
+            "language": language,
+            "published_at": as_utc(published_at),
+            "fetched_at": as_utc(fetched_at),
+            "syndicated_of": syndicated_of,
+            "grouping": load_json(grouping) if grouping else None,
+            "outlet_id": outlet_id,
+            "outlet_domain": outlet_domain,
+            "outlet_name": outlet_name,
+            "outlet_ownership_typology": ownership,
+        }
+        for (
+            article_id,
+            url,
+            title,
+            lede,
+            language,
+            published_at,
+            fetched_at,
+            syndicated_of,
+            grouping,
+            outlet_id,
+            outlet_domain,
+            outlet_name,
+            ownership,
+        ) in rows
+    ]
+
+
+def listed_stories(
+    conn: Connection,
+    filters: StoryFilters,
+    *,
+    limit: int = 30,
+    offset: int = 0,
+    order: str = "biggest",
+    outlets_named: int = 4,
+) -> list[dict[str, Any]]:
+    """``filtered_stories`` for a listing card: the story's counts and times, its side
+    shares (``sides_percent``), the names of its first ``outlets_named`` outlets
+    (``outlet_names``: name, else domain) and how many outlets it has
+    (``outlet_count``). The coverage JSON (tens of kB for a big story) is read by the
+    database, which hands back only these values: parsing it whole per story was
+    most of the home page's time (bench/web.py)."""
+    ordering = (
+        (stories.c.last_seen.desc(), stories.c.id.desc())
+        if order == "latest"
+        else (stories.c.source_count.desc(), stories.c.last_seen.desc(), stories.c.id.desc())
+    )
+    picked, outlet_count = _listing_values(conn, outlets_named)
+    rows = conn.execute(
+        select(
+            stories.c.id,
+            stories.c.title,
+            stories.c.first_seen,
+            stories.c.last_seen,
+            stories.c.article_count,
+            stories.c.source_count,
+            picked.label("picked"),
+            outlet_count.label("outlet_count"),
+        )
+        .where(*_conditions(conn, filters))
+        .order_by(*ordering)
+        .limit(limit)
+        .offset(offset)
+    )
+    listed = []
+    for row in rows:
+        # [sides_percent, name 1, domain 1, name 2, domain 2, ...]; all null without coverage
+        values = orjson.loads(row.picked) if row.picked else [None] * (1 + 2 * outlets_named)
+        names = [values[i] or values[i + 1] for i in range(1, len(values), 2)]
+        count = row.outlet_count or 0
+        listed.append(
+            {
+                "id": row.id,
+                "title": row.title,
+                "first_seen": as_utc(row.first_seen),
+                "last_seen": as_utc(row.last_seen),
+                "article_count": row.article_count,
+                "source_count": row.source_count,
+                "sides_percent": values[0],
+                "outlet_names": names[: min(count, outlets_named)],
+                "outlet_count": count,
+            }
+        )
+    return listed
+
+
+def _listing_values(
+    conn: Connection, outlets_named: int
+) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The coverage values a listing card shows, as one JSON array (text), and the
+    length of the coverage's outlet list."""
+    if conn.dialect.name == "postgresql":
+        document = cast(stories.c.coverage_json, JSONB)
+        values = [document["sides_percent"]]
+        for index in range(outlets_named):
+            values += [
+                document[("outlets", str(index), "name")],
+                document[("outlets", str(index), "domain")],
+            ]
+        is_list = func.jsonb_typeof(document["outlets"]) == "array"
+        return (
+            cast(func.jsonb_build_array(*values), Text),
+            case((is_list, func.jsonb_array_length(document["outlets"])), else_=0),
+        )
+    paths = ["$.sides_percent"]
+    for index in range(outlets_named):
+        paths += [f"$.outlets[{index}].name", f"$.outlets[{index}].domain"]
+    # json_extract with several paths answers a JSON array of their values.
+    return (
+        func.json_extract(stories.c.coverage_json, *paths),
+        func.json_array_length(stories.c.coverage_json, "$.outlets"),
+    )

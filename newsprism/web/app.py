@@ -7,6 +7,7 @@ work on closed networks.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -134,5 +135,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 def create_app_from_environment() -> FastAPI:
     """The app of one worker process of ``newsprism serve`` when ``NEWSPRISM_WEB_WORKERS``
     is above 1: uvicorn starts workers from an import string, so each one builds the
-    settings from the environment (and ``.env``) as the command line did."""
-    return create_app(Settings().prepare())
+    settings from the environment (and ``.env``) as the command line did.
+
+    The process only serves requests from here on, so what exists now (modules, the
+    app, ~140,000 objects) is set aside from the garbage collector (``gc.freeze``): a
+    full collection scanned them all, an 80 ms pause every few thousand requests that
+    every request waiting on that process sat through (bench/web.py's p99); ~3 ms
+    after the freeze."""
+    app = create_app(Settings().prepare())
+    gc.collect()
+    gc.freeze()
+    return app

@@ -7,10 +7,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import Connection
 from starlette.responses import Response
 
-from newsprism.store.web_reads import StoryFilters, count_filtered_stories, filtered_stories
-from newsprism.web.deps import Conn, render
+from newsprism.store.web_reads import StoryFilters, count_filtered_stories, listed_stories
+from newsprism.web.deps import render
+from newsprism.web.page_build import build_page
 from newsprism.web.page_cache import page_cache_of
 
 router = APIRouter()
@@ -21,32 +23,49 @@ MAX_PAGE = 10_000  # an offset past 64 bits would be a database error
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(
+async def home(
     request: Request,
-    conn: Conn,
     order: Literal["biggest", "latest"] = "biggest",
     page: int = Query(default=1, ge=1, le=MAX_PAGE),
 ) -> Response:
     cache = page_cache_of(request)
     if cache is not None and (kept := cache.get(request)) is not None:
         return kept
-    filters = StoryFilters()
-    total = count_filtered_stories(conn, filters)
-    stories = filtered_stories(
-        conn, filters, limit=STORIES_PER_PAGE, offset=(page - 1) * STORIES_PER_PAGE, order=order
-    )
-    rendered = render(
-        request,
-        "home.html",
-        {
-            "order": order,
-            "page": page,
-            "page_count": max(1, ceil(total / STORIES_PER_PAGE)),
-            "total": total,
-            "stories": [listing_entry(story) for story in stories],
-        },
-    )
+
+    def build(conn: Connection) -> Response:
+        filters = StoryFilters()
+        total = count_filtered_stories(conn, filters)
+        stories = listed_stories(
+            conn,
+            filters,
+            limit=STORIES_PER_PAGE,
+            offset=(page - 1) * STORIES_PER_PAGE,
+            order=order,
+            outlets_named=TOP_OUTLETS_SHOWN,
+        )
+        return render(
+            request,
+            "home.html",
+            {
+                "order": order,
+                "page": page,
+                "page_count": max(1, ceil(total / STORIES_PER_PAGE)),
+                "total": total,
+                "stories": [_card(story) for story in stories],
+            },
+        )
+
+    rendered = await build_page(request, build)
     return cache.keep(request, rendered) if cache is not None else rendered
+
+
+def _card(story: dict[str, Any]) -> dict[str, Any]:
+    """``listing_entry``'s fields from the lean read (``web_reads.listed_stories``)."""
+    return {
+        **story,
+        "top_outlets": story["outlet_names"],
+        "more_outlets": max(0, story["outlet_count"] - TOP_OUTLETS_SHOWN),
+    }
 
 
 def listing_entry(story: dict[str, Any]) -> dict[str, Any]:

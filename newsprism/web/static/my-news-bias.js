@@ -94,14 +94,13 @@
 
   function setUpStory(story) {
     recordStory(story);
-    story.querySelectorAll("[data-article-id]").forEach(function (element) {
-      element.querySelectorAll("a.article-link").forEach(function (link) {
-        // auxclick: a middle click opens the article too.
-        ["click", "auxclick"].forEach(function (kind) {
-          link.addEventListener(kind, function () {
-            recordArticle(element);
-          });
-        });
+    // One listener for the whole story: entries a long list loads later (app.js)
+    // are recorded like the first ones. auxclick: a middle click opens the article too.
+    ["click", "auxclick"].forEach(function (kind) {
+      story.addEventListener(kind, function (event) {
+        var link = event.target.closest && event.target.closest("a.article-link");
+        var element = link && link.closest("[data-article-id]");
+        if (element && story.contains(element)) recordArticle(element);
       });
     });
   }

@@ -24,7 +24,6 @@ from newsprism.ingest.feeds import FeedItem, NotAFeed
 from newsprism.ingest.http import PERMANENT, Fetcher, FetchResult, Refused
 from newsprism.ingest.pool import ExtractionPool
 from newsprism.ingest.schedule import adapted_interval, backoff_until, retry_after_seconds
-from newsprism.ingest.urls import url_hash
 from newsprism.models import RawArticle
 from newsprism.nlp.lang import detect_language
 from newsprism.settings import Settings
@@ -93,7 +92,7 @@ class _Pass:
             self._unchanged(feed, result, now)
             return
         try:
-            parsed = await self.pool.parse_feed(
+            parsed, hashes = await self.pool.read_feed(
                 result.body, url=result.final_url, headers=result.headers
             )
         except NotAFeed as error:
@@ -101,10 +100,9 @@ class _Pass:
             return
         items = parsed.items[: self.settings.max_articles_per_feed]
         self.report.items_seen += len(items)
-        # One hash per item: normalising URLs is a fair share of a changed feed's cost.
         by_hash = {}
-        for item in items:
-            by_hash.setdefault(url_hash(item.link), item)  # the first of repeated links
+        for item, key in zip(items, hashes, strict=False):
+            by_hash.setdefault(key, item)  # the first of repeated links
         with self.engine.connect() as conn:
             known = known_url_hashes(conn, list(by_hash))
         fresh = [item for key, item in by_hash.items() if key not in known]

@@ -17,6 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from newsprism.ingest.extract import extract_page
 from newsprism.ingest.feeds import ParsedFeed, parse_feed
+from newsprism.ingest.urls import url_hash
 from newsprism.models import Extracted
 
 
@@ -24,8 +25,11 @@ def _extract(page: bytes, url: str | None) -> Extracted:
     return extract_page(page, url=url)
 
 
-def _parse(body: bytes, url: str, headers: dict[str, str]) -> ParsedFeed:
-    return parse_feed(body, url=url, headers=headers)
+def _read_feed(body: bytes, url: str, headers: dict[str, str]) -> tuple[ParsedFeed, list[str]]:
+    """The parsed feed and each item's URL hash (normalising URLs is the other part of
+    a changed feed's cost)."""
+    parsed = parse_feed(body, url=url, headers=headers)
+    return parsed, [url_hash(item.link) for item in parsed.items]
 
 
 class ExtractionPool:
@@ -46,12 +50,15 @@ class ExtractionPool:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, _extract, page, url)
 
-    async def parse_feed(self, body: bytes, *, url: str, headers: dict[str, str]) -> ParsedFeed:
-        """``feeds.parse_feed`` in a worker process; raises its ``NotAFeed`` likewise."""
+    async def read_feed(
+        self, body: bytes, *, url: str, headers: dict[str, str]
+    ) -> tuple[ParsedFeed, list[str]]:
+        """``feeds.parse_feed`` and the items' ``url_hash`` in a worker process; raises
+        its ``NotAFeed`` likewise."""
         if not self._in_processes:
-            return parse_feed(body, url=url, headers=headers)
+            return _read_feed(body, url, headers)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, _parse, body, url, headers)
+        return await loop.run_in_executor(self._executor, _read_feed, body, url, headers)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select, union_all
 
 from newsprism.ingest.urls import host_of, url_hash
 from newsprism.models import RawArticle
@@ -11,15 +11,20 @@ from newsprism.store.outlets import ensure_outlet, outlet_id_for_host
 from newsprism.store.schema import articles
 from newsprism.store.topics import add_article_categories
 
+# One statement, built once: the hashes go in as one expanding parameter, so a feed's
+# 70 item hashes are not each coerced into a literal on every call (bench/poll.py).
+_KNOWN_HASHES = union_all(
+    select(articles.c.url_hash).where(articles.c.url_hash.in_(bindparam("hashes", expanding=True))),
+    select(articles.c.canonical_hash).where(
+        articles.c.canonical_hash.in_(bindparam("hashes", expanding=True))
+    ),
+)
+
 
 def known_url_hashes(conn: Connection, hashes: list[str]) -> set[str]:
     if not hashes:
         return set()
-    by_url = conn.execute(select(articles.c.url_hash).where(articles.c.url_hash.in_(hashes)))
-    by_canonical = conn.execute(
-        select(articles.c.canonical_hash).where(articles.c.canonical_hash.in_(hashes))
-    )
-    return {row[0] for row in by_url} | {row[0] for row in by_canonical}
+    return {row[0] for row in conn.execute(_KNOWN_HASHES, {"hashes": hashes})}
 
 
 def add_article(

@@ -1,4 +1,4 @@
-"""Feeds parsed in the worker processes come out as parsed on the loop, errors included."""
+"""Feeds read in the worker processes come out as parsed on the loop, errors included."""
 
 import asyncio
 from pathlib import Path
@@ -7,6 +7,7 @@ import pytest
 
 from newsprism.ingest.feeds import NotAFeed, parse_feed
 from newsprism.ingest.pool import ExtractionPool
+from newsprism.ingest.urls import url_hash
 
 FEEDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "feeds"
 
@@ -17,11 +18,13 @@ def test_a_feed_parsed_in_a_worker_process_equals_one_parsed_in_place():
 
     async def in_workers():
         with ExtractionPool(processes=2) as pool:
-            parsed = await pool.parse_feed(body, url="https://edition.cnn.com/", headers=headers)
+            url = "https://edition.cnn.com/"
+            parsed, hashes = await pool.read_feed(body, url=url, headers=headers)
             with pytest.raises(NotAFeed, match="not a feed"):
-                await pool.parse_feed(b"<html><p>hi</p></html>", url="https://x.org/", headers={})
-            return parsed
+                await pool.read_feed(b"<html><p>hi</p></html>", url="https://x.org/", headers={})
+            return parsed, hashes
 
-    parsed = asyncio.run(in_workers())
+    parsed, hashes = asyncio.run(in_workers())
     assert parsed == parse_feed(body, url="https://edition.cnn.com/", headers=headers)
     assert len(parsed.items) == 69
+    assert hashes == [url_hash(item.link) for item in parsed.items]

@@ -121,13 +121,13 @@ class Settings(BaseSettings):
         "or 'hashing' (no model; for tiny machines).",
     )
     story_threshold: float = Field(
-        default=0.35,
-        description="Score an article needs against a story to join it (mix of embedding "
-        "and TF-IDF similarity, minus a time penalty).",
+        default=0.5,
+        description="Probability an article needs against a story to join it (the learned "
+        "scorer over embedding, TF-IDF, headline, entity and time signals).",
     )
     story_merge_threshold: float = Field(
-        default=0.5,
-        description="Score two open stories need as one event for the merge pass to "
+        default=0.7,
+        description="Probability two open stories need as one event for the merge pass to "
         "merge them (the larger keeps its id, the other redirects); 0 turns merging off.",
     )
     story_window_hours: int = Field(

@@ -29,9 +29,11 @@ def _store_newswcl50(engine) -> None:
 
 def test_bridged_stories_merge_and_the_absorbed_ids_redirect(engine, sqlite_url):
     _store_newswcl50(engine)
-    # At 0.45 (the shipped default is a more cautious 0.5) an article bridges two
-    # stories of one NewsWCL50 event.
-    report = Pipeline(engine, params=ClusterParams(merge_threshold=0.45)).process(refresh=False)
+    # A stricter join (0.8) and a looser merge (0.45) than the shipped defaults: at the
+    # defaults NewsWCL50 clusters perfectly, so no article bridges two of its stories.
+    report = Pipeline(engine, params=ClusterParams(threshold=0.8, merge_threshold=0.45)).process(
+        refresh=False
+    )
     assert report.stories_merged >= 1
 
     with engine.connect() as conn:
@@ -52,7 +54,9 @@ def test_bridged_stories_merge_and_the_absorbed_ids_redirect(engine, sqlite_url)
 
     unmerged = open_database(sqlite_url.replace("newsprism.sqlite3", "unmerged.sqlite3"))
     _store_newswcl50(unmerged)
-    Pipeline(unmerged, params=ClusterParams(merge_threshold=0)).process(refresh=False)
+    Pipeline(unmerged, params=ClusterParams(threshold=0.8, merge_threshold=0)).process(
+        refresh=False
+    )
     with unmerged.connect() as conn:
         assert count_stories(conn) == merged_count + report.stories_merged
     unmerged.dispose()

@@ -1,0 +1,201 @@
+"""Hashed TF-IDF vectors of an article's words, headline words and entities.
+
+Every token is hashed (CRC-32, stable across processes, unlike ``hash()``) into a
+fixed space of ``2**SPACE_BITS`` slots per signal, so document frequencies live in
+one numpy array whose size does not grow with the stream, and a vector is two
+arrays (sorted slot ids, weights) that numpy multiplies without Python loops. Two
+words sharing a slot is rare at a million slots and only nudges a cosine.
+
+An article has three signals, each an L2-normalised TF-IDF block in its own range
+of ids (``signal << SPACE_BITS | slot``):
+
+- ``terms``: the words of the headline and the opening of the text;
+- ``title``: the words of the headline alone (what three outlets' headlines of one
+  event share, however their ledes begin);
+- ``entities``: names, acronyms and numbers (``newsprism.nlp.entities``).
+
+Document frequencies: of a word, the articles with it in their headline or text
+(the ``terms`` and ``title`` signals share them); of an entity, the articles naming it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsprism.nlp.entities import entities
+from newsprism.nlp.text import terms
+
+SPACE_BITS = 20
+SLOT_MASK = (1 << SPACE_BITS) - 1
+SIGNALS = ("terms", "title", "entities")
+_CACHE_LIMIT = 500_000  # word -> slot cache entries before it starts afresh
+
+
+@dataclass(frozen=True, slots=True)
+class SparseVector:
+    """Sorted ids (``signal << SPACE_BITS | slot``) and their weights; each signal's
+    block has unit length (or is empty). ``tokens`` are the words of each signal, to
+    name the ids in explanations."""
+
+    ids: np.ndarray  # int64, sorted, unique
+    values: np.ndarray  # float64
+    tokens: tuple[list[str], ...] = ()
+
+    def block(self, signal: int) -> tuple[np.ndarray, np.ndarray]:
+        low, high = np.searchsorted(self.ids, [signal << SPACE_BITS, (signal + 1) << SPACE_BITS])
+        return self.ids[low:high], self.values[low:high]
+
+    def word(self, id_: int) -> str | None:
+        """A word of this vector that hashes to ``id_``."""
+        signal = id_ >> SPACE_BITS
+        for word in self.tokens[signal] if signal < len(self.tokens) else ():
+            if slot_of(word) | (signal << SPACE_BITS) == id_:
+                return word
+        return None
+
+
+def slot_of(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8")) & SLOT_MASK
+
+
+def split_term_text(text: str) -> tuple[str, str]:
+    """``term_text`` puts the headline on the first line; a text without a line break
+    (the TF-IDF warm-up of older rows) is all body."""
+    title, newline, body = text.partition("\n")
+    return (title, body) if newline else ("", title)
+
+
+class TermSpace:
+    """Online document frequencies over the stream so far, and vectors weighted by them."""
+
+    def __init__(self) -> None:
+        self.document_frequency = np.zeros(len(SIGNALS) << SPACE_BITS, dtype=np.int32)
+        self.documents = 0
+        self._slots: dict[str, int] = {}
+
+    def vector(self, text: str, *, observe: bool = True) -> SparseVector:
+        """The article's vector; ``observe`` first counts it in the frequencies."""
+        title, body = split_term_text(text)
+        title_words = terms(title)
+        blocks = (title_words + terms(body), title_words, entities(title, body))
+        every = blocks[0] + blocks[1] + blocks[2]
+        known = self._slots
+        missing = set(every).difference(known)
+        if missing:
+            if len(known) + len(missing) > _CACHE_LIMIT:
+                known.clear()
+            for word in missing:
+                known[word] = slot_of(word)
+        ids = np.fromiter(map(known.__getitem__, every), np.int64, len(every))
+        ids[len(blocks[0]) : len(blocks[0]) + len(blocks[1])] |= 1 << SPACE_BITS
+        ids[len(blocks[0]) + len(blocks[1]) :] |= 2 << SPACE_BITS
+        unique, counts = np.unique(ids, return_counts=True)
+        signal = unique >> SPACE_BITS
+        # Headline words count among the words (signal 0); entities on their own.
+        counted = np.where(signal == 1, unique & SLOT_MASK, unique)
+        if observe:
+            self.documents += 1
+            self.document_frequency[unique[signal != 1]] += 1
+        df = self.document_frequency[counted]
+        weights = (1.0 + np.log(counts)) * np.log((self.documents + 1) / (df + 0.5))
+        norms = np.sqrt(np.bincount(signal, weights=weights * weights, minlength=len(SIGNALS)))
+        norms[norms == 0] = 1.0
+        return SparseVector(unique, weights / norms[signal], blocks)
+
+
+@dataclass(slots=True)
+class SparseSum:
+    """The running sum of a story's article vectors, with each signal's squared norm
+    (so a cosine against it needs no pass over its thousands of terms)."""
+
+    ids: np.ndarray
+    values: np.ndarray
+    norm_sq: np.ndarray  # one per signal
+
+    @classmethod
+    def empty(cls) -> SparseSum:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(len(SIGNALS)))
+
+    def add(self, ids: np.ndarray, values: np.ndarray) -> None:
+        if not len(ids):
+            return
+        if not len(self.ids):
+            merged_ids, merged_values = ids.copy(), values.copy()
+        else:
+            all_ids = np.concatenate([self.ids, ids])
+            merged_ids, inverse = np.unique(all_ids, return_inverse=True)
+            merged_values = np.bincount(
+                inverse, weights=np.concatenate([self.values, values]), minlength=len(merged_ids)
+            )
+        self.ids, self.values = merged_ids, merged_values
+        self.norm_sq = np.bincount(
+            merged_ids >> SPACE_BITS, weights=merged_values * merged_values, minlength=len(SIGNALS)
+        )
+
+    def cosines(self, other: SparseSum) -> np.ndarray:
+        """Per-signal cosine of two sums."""
+        shared, mine, theirs = np.intersect1d(
+            self.ids, other.ids, assume_unique=True, return_indices=True
+        )
+        dots = np.bincount(
+            shared >> SPACE_BITS,
+            weights=self.values[mine] * other.values[theirs],
+            minlength=len(SIGNALS),
+        )
+        norms = np.sqrt(self.norm_sq * other.norm_sq)
+        return np.divide(dots, norms, out=np.zeros(len(SIGNALS)), where=norms > 0)
+
+
+class SparseScorer:
+    """Cosines of one article vector with many story sums at once.
+
+    The article's few ids go into a small open table (65,536 slots, half a megabyte,
+    so it stays in cache); every id of every candidate story is looked up there in
+    one vectorised gather, and the matches summed per story and signal. When two of
+    the article's own ids share a table slot (a few articles in a hundred) the
+    lookup is a binary search in its sorted ids instead: the same result, slower.
+    """
+
+    _BITS = 16
+
+    def __init__(self) -> None:
+        self._ids = np.full(1 << self._BITS, -1, dtype=np.int64)
+        self._values = np.zeros(1 << self._BITS)
+
+    @classmethod
+    def _slot(cls, ids: np.ndarray) -> np.ndarray:
+        # Multiplicative hashing: a word's ids in the three signals land apart.
+        return ((ids * 2654435761) >> 16) & ((1 << cls._BITS) - 1)
+
+    def cosines(self, vector: SparseVector, sums: list[SparseSum]) -> np.ndarray:
+        """(len(sums), signals) cosines of ``vector`` with each sum."""
+        count, width = len(sums), len(SIGNALS)
+        result = np.zeros((count, width))
+        if not count or not len(vector.ids):
+            return result
+        ids = np.concatenate([s.ids for s in sums])
+        values = np.concatenate([s.values for s in sums])
+        lengths = np.fromiter((len(s.ids) for s in sums), np.int64, count)
+        own = self._slot(vector.ids)
+        self._ids[own] = vector.ids
+        if np.array_equal(self._ids[own], vector.ids):  # no two ids share a slot
+            self._values[own] = vector.values
+            slots = self._slot(ids)
+            hit = self._ids[slots] == ids
+            weights = values[hit] * self._values[slots[hit]]
+            self._ids[own] = -1
+        else:
+            self._ids[own] = -1
+            position = np.searchsorted(vector.ids, ids)
+            position[position == len(vector.ids)] = 0
+            hit = vector.ids[position] == ids
+            weights = values[hit] * vector.values[position[hit]]
+        owner = np.repeat(np.arange(count) * width, lengths)[hit]
+        dots = np.bincount(
+            owner + (ids[hit] >> SPACE_BITS), weights=weights, minlength=count * width
+        ).reshape(count, width)
+        norms = np.sqrt(np.concatenate([s.norm_sq for s in sums]).reshape(count, width))
+        return np.divide(dots, norms, out=result, where=norms > 0)

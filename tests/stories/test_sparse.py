@@ -1,0 +1,100 @@
+"""Hashed TF-IDF vectors: stable ids, bounded memory, and vectorised cosines that equal
+the plain sums."""
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+
+from newsprism.stories.sparse import (
+    SIGNALS,
+    SPACE_BITS,
+    SparseScorer,
+    SparseSum,
+    SparseVector,
+    TermSpace,
+    slot_of,
+)
+
+
+def _plain_cosines(vector: SparseVector, story: SparseSum) -> list[float]:
+    """Per-signal cosine by dictionaries: the definition the fast paths must match."""
+    weights = dict(zip(story.ids.tolist(), story.values.tolist(), strict=True))
+    result = []
+    for signal in range(len(SIGNALS)):
+        dot = sum(
+            value * weights.get(id_, 0.0)
+            for id_, value in zip(vector.ids.tolist(), vector.values.tolist(), strict=True)
+            if id_ >> SPACE_BITS == signal
+        )
+        norm = math.sqrt(sum(v * v for i, v in weights.items() if i >> SPACE_BITS == signal))
+        result.append(dot / norm if norm else 0.0)
+    return result
+
+
+def test_a_words_slot_is_the_same_in_every_process():
+    # Python's hash() of a str changes between processes; the slots must not, or the
+    # same stream would give different stories after a restart.
+    code = "from newsprism.stories.sparse import slot_of; print(slot_of('senate'))"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert int(other.stdout) == slot_of("senate") < 1 << SPACE_BITS
+
+
+def test_each_signal_of_a_vector_has_unit_length_and_the_frequencies_a_fixed_size():
+    space = TermSpace()
+    size = space.document_frequency.nbytes
+    for number in range(300):
+        space.vector(f"Budget vote {number}\nThe Senate passed the budget, said Schumer.")
+    vector = space.vector("Senate budget\nSchumer said the Senate voted on the NATO budget.")
+    assert space.document_frequency.nbytes == size  # does not grow with the stream
+    assert list(vector.ids) == sorted(set(vector.ids.tolist()))
+    for signal in range(len(SIGNALS)):
+        _, values = vector.block(signal)
+        assert math.isclose(float(values @ values), 1.0)
+    assert vector.word(int(vector.block(2)[0][0])) in {"nato", "schumer", "senate"}
+
+
+def test_rare_words_weigh_more_than_common_ones():
+    space = TermSpace()
+    for _ in range(50):
+        space.vector("news\nthe senate met today")
+    vector = space.vector("news\nthe senate met today about filibuster")
+    ids, values = vector.block(0)
+    weight = {vector.word(int(i)): v for i, v in zip(ids, values, strict=True)}
+    assert weight["filibuster"] > 3 * weight["senate"]
+
+
+def test_batched_cosines_equal_the_plain_sums_on_both_lookup_paths():
+    rng = np.random.default_rng(5)
+    scorer = SparseScorer()
+    collided = 0
+    for _ in range(150):
+        ids = np.unique(rng.integers(0, len(SIGNALS) << SPACE_BITS, rng.integers(1, 600)))
+        vector = SparseVector(ids, rng.random(len(ids)))
+        # Large vectors have two ids in one table slot: the binary-search path.
+        own = SparseScorer._slot(ids)
+        collided += len(np.unique(own)) < len(own)
+        stories = []
+        for _ in range(6):
+            story = SparseSum.empty()
+            for _ in range(int(rng.integers(1, 4))):
+                members = np.unique(
+                    np.concatenate(
+                        [rng.integers(0, 3 << SPACE_BITS, 40), rng.choice(ids, min(8, len(ids)))]
+                    )
+                )
+                story.add(members, rng.random(len(members)))
+            stories.append(story)
+        found = scorer.cosines(vector, stories)
+        for row, story in zip(found, stories, strict=True):
+            assert np.allclose(row, _plain_cosines(vector, story))
+    assert 0 < collided < 150  # both paths ran
+
+
+def test_two_story_sums_score_each_signal_like_their_plain_cosine():
+    first, second = SparseSum.empty(), SparseSum.empty()
+    first.add(np.array([1, 2, (1 << SPACE_BITS) + 5]), np.array([0.6, 0.8, 1.0]))
+    second.add(np.array([2, 3, (1 << SPACE_BITS) + 5]), np.array([0.6, 0.8, 0.5]))
+    terms, title, entities = first.cosines(second)
+    assert math.isclose(terms, 0.48) and math.isclose(title, 1.0) and entities == 0.0

@@ -4,29 +4,24 @@ CSRF fields as a browser sends them), and no serious axe-core violation."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import uvicorn
 
 from newsprism.settings import Settings
 from newsprism.store.db import open_database
 from newsprism.store.feeds import feed_health, record_poll_failure
 from newsprism.store.outlets import add_feed, ensure_outlet
-from newsprism.web.app import create_app
+from tests.web.browser import SCREENSHOTS, chromium, require_chromium, served
 from tests.web.conftest import seed_story
-from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, _require_chromium
 
 TOKEN = "a-long-random-admin-token-for-the-browser"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[dict]:
-    _require_chromium()
+    require_chromium()
     data_dir = tmp_path_factory.mktemp("admin")
     settings = Settings(
         _env_file=None, data_dir=data_dir, load_catalogue=False, admin_token=TOKEN
@@ -45,33 +40,14 @@ def site(tmp_path_factory) -> Iterator[dict]:
             next_poll_at=datetime.now(UTC),
             quarantine=True,
         )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "engine": engine, "story": story, "feed": feed_id}
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    with served(settings, engine) as base:
+        yield {"url": base, "engine": engine, "story": story, "feed": feed_id}
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _page(browser, **options):

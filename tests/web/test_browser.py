@@ -4,48 +4,23 @@ Screenshots land in screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from newsprism.cli import app
 from newsprism.settings import Settings
 from newsprism.store.db import open_database
-from newsprism.web.app import create_app
 from tests.conftest import SHARED_DATA
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def _require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed; .ci/run installs Debian's chromium")
-        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+from tests.web.browser import SCREENSHOTS, chromium, require_chromium, served
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[str]:
     """A real instance: BASIL imported through the CLI, served by uvicorn on loopback."""
-    _require_chromium()
+    require_chromium()
     data_dir = tmp_path_factory.mktemp("browser")
     result = CliRunner().invoke(
         app,
@@ -55,33 +30,14 @@ def site(tmp_path_factory) -> Iterator[str]:
     assert result.exit_code == 0, result.output
     settings = Settings(_env_file=None, data_dir=data_dir)
     engine = open_database(settings.effective_database_url)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    with served(settings, engine) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _page(browser, **options):

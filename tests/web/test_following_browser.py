@@ -5,22 +5,17 @@ The topic and following pages pass axe-core in both colour schemes."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from newsprism.cli import app
 from newsprism.settings import Settings
 from newsprism.store.db import open_database
-from newsprism.web.app import create_app
 from tests.conftest import SHARED_DATA
-from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, _require_chromium
+from tests.web.browser import SCREENSHOTS, chromium, require_chromium, served
 
 STORAGE_KEY = "newsprism.following.v1"
 # The categories every article of the first three BASIL events gets (BASIL has none).
@@ -31,7 +26,7 @@ CATEGORIES = [["Politics"], ["Politics"], ["Texas"]]
 def site(tmp_path_factory) -> Iterator[str]:
     """Three real events (three outlets each) with feed categories, imported through the
     CLI (the whole pipeline: clustering, coverage, topics), served by uvicorn."""
-    _require_chromium()
+    require_chromium()
     data_dir = tmp_path_factory.mktemp("following")
     by_event = defaultdict(list)
     for line in (SHARED_DATA / "corpora" / "basil.jsonl").read_text().splitlines():
@@ -53,33 +48,14 @@ def site(tmp_path_factory) -> Iterator[str]:
     assert result.exit_code == 0, result.output
     settings = Settings(_env_file=None, data_dir=data_dir)
     engine = open_database(settings.effective_database_url)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    with served(settings, engine) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _context(browser):

@@ -6,64 +6,35 @@ the side filter, by a link to an article not listed yet, or by an address naming
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from newsprism.settings import Settings
 from newsprism.store.db import open_database
-from newsprism.web.app import create_app
 from newsprism.web.routes.stories import ARTICLES_SHOWN
+from tests.web.browser import chromium, require_chromium, served
 from tests.web.long_story import ARCHIVE, ARTICLE_COUNT, LongStory, seed_long_story
-from tests.web.test_browser import (
-    CHROMIUM,
-    LAUNCH_ARGS,
-    _page,
-    _require_chromium,
-    _serious_violations,
-)
+from tests.web.test_browser import _page, _serious_violations
 
 MY_NEWS_BIAS_KEY = "newsprism.my-news-bias.v1"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[str, LongStory]]:
-    _require_chromium()
+    require_chromium()
     data_dir = tmp_path_factory.mktemp("long-story")
     settings = Settings(_env_file=None, data_dir=data_dir, load_catalogue=False)
     engine = open_database(settings.effective_database_url)
     story = seed_long_story(engine)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", story
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    with served(settings, engine) as base:
+        yield base, story
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _entry_ids(page) -> list[int]:

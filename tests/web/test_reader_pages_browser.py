@@ -5,20 +5,15 @@ Screenshots land in screenshots/ for people."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 
 from newsprism.settings import Settings
 from newsprism.store.db import open_database
-from newsprism.web.app import create_app
+from tests.web.browser import SCREENSHOTS, chromium, require_chromium, served
 from tests.web.sided import seed_covered_story
-from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, _require_chromium
 
 STORAGE_KEY = "newsprism.my-news-bias.v1"
 
@@ -26,7 +21,7 @@ STORAGE_KEY = "newsprism.my-news-bias.v1"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[dict]:
     """Three stories with real coverage, served by uvicorn on loopback."""
-    _require_chromium()
+    require_chromium()
     data_dir = tmp_path_factory.mktemp("reader")
     settings = Settings(_env_file=None, data_dir=data_dir, load_catalogue=False).prepare()
     engine = open_database(settings.effective_database_url)
@@ -44,33 +39,14 @@ def site(tmp_path_factory) -> Iterator[dict]:
             engine, "Border bill", ["foxnews.com", "breitbart.com", "nypost.com"]
         ),
     }
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "stories": stories}
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    with served(settings, engine) as base:
+        yield {"url": base, "stories": stories}
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _context(browser, site):

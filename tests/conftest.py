@@ -4,6 +4,7 @@ settings pointing at a temporary data directory, and the path to ../shared."""
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,30 @@ from sqlalchemy import Engine, create_engine, text
 from newsprism.settings import Settings
 from newsprism.store.db import open_database
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+def _shared_folder() -> Path:
+    """``../shared`` beside the checkout, as in CI; else ``$NEWSPRISM_SHARED``; else,
+    for a throwaway clone elsewhere (``git clone . /tmp/x``), the ``../shared`` beside
+    the repository it was cloned from."""
+    checkout = Path(__file__).resolve().parents[1]
+    candidates = [checkout.parent / "shared"]
+    if os.environ.get("NEWSPRISM_SHARED"):
+        candidates.append(Path(os.environ["NEWSPRISM_SHARED"]))
+    try:
+        origin = subprocess.run(
+            ["git", "-C", str(checkout), "config", "--get", "remote.origin.url"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        origin = ""
+    if origin and Path(origin).is_dir():
+        candidates.append(Path(origin).resolve().parent / "shared")
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+SHARED = _shared_folder()
 SHARED_DATA = SHARED / "data"
 POSTGRES_URL = os.environ.get(
     "NEWSPRISM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -1,15 +1,15 @@
 """Feeds read in the worker processes come out as parsed on the loop, errors included."""
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
 from newsprism.ingest.feeds import NotAFeed, parse_feed
 from newsprism.ingest.pool import ExtractionPool
 from newsprism.ingest.urls import url_hash
+from tests.conftest import SHARED_DATA
 
-FEEDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "feeds"
+FEEDS = SHARED_DATA / "feeds"
 
 
 def test_a_feed_parsed_in_a_worker_process_equals_one_parsed_in_place():

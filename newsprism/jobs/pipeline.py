@@ -9,7 +9,8 @@ transaction, so a crash loses at most the batch in flight and a re-run finishes 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from sqlalchemy import Connection, Engine
 
 from newsprism.coverage.compute import SourceArticle, compute_coverage
 from newsprism.ingest.syndication import mark_syndicated_copies
+from newsprism.jobs.backlog_worker import BacklogWorker
 from newsprism.jobs.topics import backfill_story_topics, topics_for
 from newsprism.models import BIAS_AXIS, ArticleForClustering, side_of
 from newsprism.nlp.embed import Embedder, from_bytes, get_embedder, to_bytes
@@ -25,6 +27,7 @@ from newsprism.nlp.text import clean
 from newsprism.sources.ratings import combined_value
 from newsprism.store import corrections as corrections_store
 from newsprism.store import stories as story_store
+from newsprism.store import syndication as syndication_store
 from newsprism.store import topics as topic_store
 from newsprism.store.outlets import ratings_by_outlet
 from newsprism.stories.cluster import ClusterParams, StoryClusterer, embedding_text, term_text
@@ -86,20 +89,21 @@ class Pipeline:
         """Cluster every article without a story; then (``refresh``) recompute the
         coverage and summary of the stories that changed."""
         report = ProcessReport()
-        # Before clustering, so the coverage computed below already tells copies apart.
-        mark_syndicated_copies(self._engine)
-        # Topics of stories stored before topics existed, or under older topic rules.
-        backfill_story_topics(self._engine)
         with self._engine.connect() as conn:
-            total = story_store.count_unassigned(conn)
-        while True:
+            backlog = max(syndication_store.count_to_check(conn), story_store.count_unassigned(conn))
+        # A backlog of several batches gets a second process for the arithmetic
+        # (jobs/backlog_worker.py); a polling pass's few articles are not worth one.
+        with BacklogWorker(self._embedder_name) if backlog > self._batch_size else nullcontext() as worker:
+            # Before clustering, so the coverage computed below already tells copies apart.
+            mark_syndicated_copies(self._engine, worker=worker)
+            # Topics of stories stored before topics existed, or under older topic rules.
+            backfill_story_topics(self._engine)
             with self._engine.connect() as conn:
-                batch = story_store.unassigned_articles(conn, limit=self._batch_size)
-            if not batch:
-                break
-            self._cluster_batch(batch, report)
-            if on_progress:
-                on_progress("clustered", done=report.articles_clustered, total=total)
+                total = story_store.count_unassigned(conn)
+            for batch, embeddings in self._embedded_batches(worker):
+                self._cluster_batch(batch, embeddings, report)
+                if on_progress:
+                    on_progress("clustered", done=report.articles_clustered, total=total)
         if refresh:
             self.refresh_stories(report, on_progress=on_progress)
         return report
@@ -191,9 +195,39 @@ class Pipeline:
             self._clusterer_version = version
         return self._clusterer
 
-    def _cluster_batch(self, batch: list[ArticleForClustering], report: ProcessReport) -> None:
+    def _unassigned(
+        self, after: ArticleForClustering | None = None
+    ) -> list[ArticleForClustering]:
+        with self._engine.connect() as conn:
+            return story_store.unassigned_articles(conn, limit=self._batch_size, after=after)
+
+    def _embedded_batches(
+        self, worker: BacklogWorker | None
+    ) -> Iterator[tuple[list[ArticleForClustering], np.ndarray]]:
+        """The articles without a story, oldest first, a batch at a time, each with its
+        embeddings; with a ``worker``, the next batch is embedded there while the
+        caller places this one."""
+        if worker is None:
+            while batch := self._unassigned():
+                yield batch, self.embedder.embed(_embedding_texts(batch))
+            return
+        while batch := self._unassigned():
+            vectors = worker.embed(_embedding_texts(batch))
+            while batch:
+                # Read before this batch is placed: the articles that follow it.
+                following = self._unassigned(after=batch[-1])
+                embeddings = vectors.result()
+                if following:
+                    vectors = worker.embed(_embedding_texts(following))
+                yield batch, embeddings
+                batch = following
+            # Articles stored meanwhile that sort before the last one placed are read
+            # by the next turn of the outer loop.
+
+    def _cluster_batch(
+        self, batch: list[ArticleForClustering], embeddings: np.ndarray, report: ProcessReport
+    ) -> None:
         self._fresh_clusterer(batch[0])
-        embeddings = self.embedder.embed([embedding_text(a.title, a.lede, a.text) for a in batch])
         touched: dict[int, story_store.StoryState] = {}
         merged: set[int] = set()
         with self._engine.begin() as conn:
@@ -340,6 +374,10 @@ class Pipeline:
                 coverage=coverage,
             )
             topic_store.save_story_topics(conn, story_id, topics)
+
+
+def _embedding_texts(batch: list[ArticleForClustering]) -> list[str]:
+    return [embedding_text(a.title, a.lede, a.text) for a in batch]
 
 
 def _closest_to_centroid(

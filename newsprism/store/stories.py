@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from newsprism.models import ArticleForClustering
 from newsprism.store.db import as_utc, utcnow
@@ -32,9 +32,13 @@ class StoryState:
 
 
 def unassigned_articles(
-    conn: Connection, *, limit: int | None = None
+    conn: Connection,
+    *,
+    limit: int | None = None,
+    after: ArticleForClustering | None = None,
 ) -> list[ArticleForClustering]:
-    """Articles not yet in a story, oldest first (clustering is order-dependent)."""
+    """Articles not yet in a story, oldest first (clustering is order-dependent);
+    ``after``: only those that come after that article in this order."""
     when = func.coalesce(articles.c.published_at, articles.c.fetched_at)
     query = (
         select(
@@ -49,6 +53,10 @@ def unassigned_articles(
         .where(articles.c.story_id.is_(None))
         .order_by(when, articles.c.id)
     )
+    if after is not None:
+        query = query.where(
+            or_(when > after.published, and_(when == after.published, articles.c.id > after.id))
+        )
     if limit:
         query = query.limit(limit)
     return [

@@ -35,6 +35,14 @@ def set_checked_up_to(conn: Connection, article_id: int) -> None:
     set_meta(conn, CHECKED_UP_TO_KEY, str(article_id))
 
 
+def count_to_check(conn: Connection) -> int:
+    """How many articles the syndication step has not looked at yet."""
+    after = checked_up_to(conn)
+    return conn.execute(
+        select(func.count()).select_from(articles).where(articles.c.id > after)
+    ).scalar_one()
+
+
 def articles_to_check(conn: Connection, *, after_id: int, limit: int) -> list[ArticleText]:
     """Articles stored after the last one checked, in id (storage) order."""
     rows = conn.execute(

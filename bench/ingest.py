@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from newsprism.ingest.archive import parse_time
 from newsprism.ingest.poll import lede_from
 from newsprism.ingest.pool import ExtractionPool
@@ -56,8 +58,8 @@ class Extraction:
 
 
 async def extract_and_store(
-    pages: list[tuple[bytes, str]], processes: int, engine
-) -> Extraction:  # type: ignore[no-untyped-def]
+    pages: list[tuple[bytes, str]], processes: int, engine: Engine
+) -> Extraction:
     """Extract every page in the pool and store each as soon as it is ready (as a
     polling pass does)."""
     starting = time.perf_counter()

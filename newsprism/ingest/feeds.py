@@ -137,6 +137,11 @@ def _feedparser_parse(body: bytes, *, response_headers: dict[str, str]):  # type
         # feedparser 6.0 decodes <?xml encoding="…"?> as UTF-8 without a guard; a
         # declaration with other bytes in it escapes as this error (found by fuzzing).
         raise NotAFeed(f"not a feed: unreadable encoding declaration ({error})") from error
+    except Exception as error:
+        # Other malformed bodies crash feedparser's own code (found by fuzzing: a bare
+        # "</width>" raises TypeError in its image handler, a NUL in the declared
+        # encoding ValueError). Whatever it raises, the body is not a feed it can read.
+        raise NotAFeed(f"not a feed: the parser failed on it ({error!r})") from error
 
 
 def parse_feed(body: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:

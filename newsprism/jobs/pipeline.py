@@ -90,10 +90,13 @@ class Pipeline:
         coverage and summary of the stories that changed."""
         report = ProcessReport()
         with self._engine.connect() as conn:
-            backlog = max(syndication_store.count_to_check(conn), story_store.count_unassigned(conn))
+            backlog = max(
+                syndication_store.count_to_check(conn), story_store.count_unassigned(conn)
+            )
         # A backlog of several batches gets a second process for the arithmetic
         # (jobs/backlog_worker.py); a polling pass's few articles are not worth one.
-        with BacklogWorker(self._embedder_name) if backlog > self._batch_size else nullcontext() as worker:
+        many = backlog > self._batch_size
+        with BacklogWorker(self._embedder_name) if many else nullcontext() as worker:
             # Before clustering, so the coverage computed below already tells copies apart.
             mark_syndicated_copies(self._engine, worker=worker)
             # Topics of stories stored before topics existed, or under older topic rules.
@@ -195,9 +198,7 @@ class Pipeline:
             self._clusterer_version = version
         return self._clusterer
 
-    def _unassigned(
-        self, after: ArticleForClustering | None = None
-    ) -> list[ArticleForClustering]:
+    def _unassigned(self, after: ArticleForClustering | None = None) -> list[ArticleForClustering]:
         with self._engine.connect() as conn:
             return story_store.unassigned_articles(conn, limit=self._batch_size, after=after)
 

@@ -64,8 +64,8 @@ def clean_paragraphs(text: object) -> str:
             return "\n".join(line for line in map(clean, text.splitlines()) if line)
         # What ``clean`` does to each line, done once: no line needs ftfy.
         text = unicodedata.normalize("NFC", text)
-    spaces = _SPACES
-    return "\n".join(line for line in (spaces.sub(" ", p).strip() for p in text.splitlines()) if line)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def first_words(text: str, count: int) -> str:

@@ -185,6 +185,9 @@ def test_parse_feed_takes_any_bytes(body):
         b'{"items": [{"url": "/a", "authors": {"name": "x"}, "content_html": 1}]}',
         b'{"title": 5, "home_page_url": [], "items": []}',
         b'{"items": ' + b"[" * 100_000,
+        # Regression: feedparser's own code raised TypeError and ValueError.
+        b"</width>",
+        b'<?xml version="1.0" encoding="utf\x00-8"?><rss version="2.0"><channel/></rss>',
     ],
 )
 def test_parse_feed_regressions_found_by_fuzzing(body):

@@ -67,7 +67,7 @@ async def extract_and_store(
         # Start every worker before timing (one warm-up page each, in parallel).
         workers = processes or os.cpu_count() or 1
         await asyncio.gather(*(pool.extract(pages[0][0], url=pages[0][1]) for _ in range(workers)))
-        pids = list(getattr(pool._executor, "_processes", None) or {})  # noqa: SLF001
+        pids = pool.worker_pids()
         workers_cpu = _cpu_seconds(pids) - _cpu_seconds()
         own_cpu = _cpu_seconds()
         started = time.perf_counter()

@@ -60,6 +60,12 @@ class ExtractionPool:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, _read_feed, body, url, headers)
 
+    def worker_pids(self) -> list[int]:
+        """The worker processes' ids (none when extracting in a thread): for measuring
+        their CPU time (bench/ingest.py)."""
+        processes = getattr(self._executor, "_processes", None) or {}
+        return list(processes)
+
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 

@@ -46,22 +46,22 @@ def test_the_worker_embeds_and_fingerprints_as_this_process_does():
             assert theirs.shingles == ours.shingles
 
 
-def test_a_backlog_of_many_batches_gives_the_stories_and_copies_of_one_process(tmp_path):
+def test_a_backlog_of_many_batches_gives_the_stories_and_copies_of_one_process(engine, tmp_path):
     records = _records()
-    outcomes = []
     # A batch of 4 makes the 16 articles a backlog of several batches: the pipeline
-    # starts a worker; a batch of 256 keeps it all in this process.
-    for batch_size in (4, 256):
-        engine = open_database(f"sqlite:///{tmp_path / f'batch-{batch_size}.sqlite3'}")
-        _store(engine, records)
-        report = Pipeline(engine, params=ClusterParams(), batch_size=batch_size).process()
-        assert report.articles_clustered == len(records)
-        outcomes.append(_outcome(engine))
-        engine.dispose()
-    with_worker, in_process = outcomes
-    assert with_worker == in_process
+    # starts a worker and reads each next batch after the last article placed (on both
+    # databases); a batch of 256 keeps it all in this process.
+    _store(engine, records)
+    report = Pipeline(engine, params=ClusterParams(), batch_size=4).process()
+    assert report.articles_clustered == len(records)
+    reference = open_database(f"sqlite:///{tmp_path / 'reference.sqlite3'}")
+    _store(reference, records)
+    Pipeline(reference, params=ClusterParams(), batch_size=256).process()
+    in_process = _outcome(reference)
+    assert _outcome(engine) == in_process
     assert sum(copy is not None for _, copy in in_process.values()) == 4  # wires + reprints
     assert len({story for story, _ in in_process.values()}) >= 5
+    reference.dispose()
 
 
 def test_copies_are_found_across_batches_fingerprinted_by_the_worker(engine, tmp_path):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -18,6 +19,19 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+
+
+@app.callback()
+def _check_settings() -> None:
+    """Settings come from the environment and .env: a wrong value stops every command
+    with what is wrong and where, before any work (not a traceback halfway through)."""
+    try:
+        Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "NEWSPRISM_" + "_".join(str(part) for part in problem["loc"]).upper()
+            console.print(f"[red]setting {name}:[/] {problem['msg']} (got {problem['input']!r})")
+        raise typer.Exit(2) from None
 
 
 def _settings() -> Settings:

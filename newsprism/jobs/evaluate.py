@@ -54,7 +54,9 @@ class Evaluation:
         }
 
 
-def evaluate_stories(path: Path, *, settings: Settings) -> Evaluation:
+def read_dated_records(path: Path) -> list[dict]:
+    """The file's records in file order; one without a date takes the date of the
+    record before it (``published``, or ``date`` as in the UCI file)."""
     records = []
     last_date = None
     with open_archive(path) as handle:
@@ -68,7 +70,11 @@ def evaluate_stories(path: Path, *, settings: Settings) -> Evaluation:
             else:
                 last_date = date
             records.append(record)
+    return records
 
+
+def evaluate_stories(path: Path, *, settings: Settings) -> Evaluation:
+    records = read_dated_records(path)
     evaluation = Evaluation()
     with tempfile.TemporaryDirectory(prefix="newsprism-eval-") as folder:
         engine = open_database(f"sqlite:///{Path(folder) / 'eval.sqlite3'}")

@@ -27,6 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# Kite's ownership typologies are folded into the vocabulary the ownership importer uses,
+# so an imported list and the bundled catalogue speak the same words.
+from newsprism.sources.rating_formats.ownership import TYPOLOGY, short_owner
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "newsprism" / "sources" / "data"
@@ -49,20 +53,6 @@ OPEN_RATERS = {
     "opensources": ("opensources", "LGPL-3.0", "https://github.com/OpenSourcesGroup/opensources"),
 }
 
-# Kite's ownership typologies folded into a small vocabulary of our own.
-TYPOLOGY = {
-    "private media": "private",
-    "private enterprise": "private",
-    "print media": "private",
-    "independent media": "private-independent",
-    "private independent media": "private-independent",
-    "state funded media": "state-funded",
-    "state media / digital": "state-controlled",
-    "public media": "public-broadcaster",
-    "public broadcaster": "public-broadcaster",
-    "public agency (statutory, editorially independent)": "public-broadcaster",
-    "non-profit": "non-profit",
-}
 
 # Domains an outlet moved to after AllSides rated it under the old one: the rating is
 # the outlet's, so the new domain carries it too.
@@ -341,7 +331,6 @@ CURATED: list[tuple[str, str, str, str, tuple[str, ...]]] = [
 
 # Feeds that are not one outlet's own: aggregators, search results, social sites.
 _SKIPPED_HOSTS = ("news.google.com", "reddit.com", "youtube.com", "feedburner.com")
-_CITATION = re.compile(r"\[\d+\]")
 _BARE_AMPERSAND = re.compile(r"&(?!(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 _GENERAL_FEED = re.compile(
     r"home|index|latest|top|world|portada|titulares|/une|schlagzeilen|politi|/nation|news/rss"
@@ -419,17 +408,6 @@ def pick_feeds(
             seen.add(bare)
             chosen.append(url)
     return chosen
-
-
-def short_owner(owner: str) -> str | None:
-    """The first sentence of an owner description, without citation marks, at most ~200 chars."""
-    owner = _CITATION.sub("", owner or "").strip()
-    if not owner:
-        return None
-    first = re.split(r"(?<=[a-z)])\.\s", owner, maxsplit=1)[0].rstrip(".")
-    if len(first) > 200:
-        first = first[:197].rsplit(" ", 1)[0] + "…"
-    return first
 
 
 def read_ownership(data: Path) -> dict[str, dict[str, str]]:

@@ -28,8 +28,8 @@ NAME = "ownership"
 SOURCE = "https://github.com/kagisearch/kite-public (ownership)"
 LICENCE = "MIT"
 
-# The same folding as scripts/build_catalogue.py's TYPOLOGY, so that an imported list and
-# the bundled catalogue speak the same words.
+# Kite's ownership typologies folded into a small vocabulary of our own; the bundled
+# catalogue (scripts/build_catalogue.py) uses the same, so both speak the same words.
 TYPOLOGY = {
     "private media": "private",
     "private enterprise": "private",

@@ -36,9 +36,9 @@ from newsprism.store.outlets import list_outlets, outlet_ids_by_domain
 from newsprism.store.ratings import set_override
 from newsprism.store.schema import axes as axes_table
 from newsprism.store.schema import ratings as ratings_table
-from newsprism.store.stories import StoryState, attach_article, create_story, save_story_state
 from newsprism.stories.cluster import ClusterParams
 from newsprism.web.app import create_app
+from tests.fixtures.stories import story_of
 
 AXIS = "eu-party-family"
 SCALE = [
@@ -418,19 +418,12 @@ def test_export_carries_each_raters_values_on_the_axis(engine: Engine) -> None:
             )
             for index, domain in enumerate(("tribune.example", "courier.example"))
         ]
-        story_id = create_story(conn, title="Election", first_seen=start, centroid=b"")
-        for article_id in article_ids:
-            attach_article(conn, article_id=article_id, story_id=story_id, similarity=0.9)
-        save_story_state(
+        story_id = story_of(
             conn,
-            StoryState(
-                id=story_id,
-                title="Election",
-                centroid=b"",
-                article_count=2,
-                first_seen=start,
-                last_seen=start + timedelta(hours=1),
-            ),
+            article_ids,
+            title="Election",
+            first_seen=start,
+            last_seen=start + timedelta(hours=1),
         )
     Pipeline(engine, params=ClusterParams()).refresh_story(story_id)
     (record,) = list(iter_story_exports(engine))

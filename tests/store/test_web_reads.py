@@ -12,19 +12,14 @@ from newsprism.coverage.blindspot import blindspot_side
 from newsprism.models import RawArticle
 from newsprism.store.articles import add_article
 from newsprism.store.schema import stories
-from newsprism.store.stories import (
-    StoryState,
-    attach_article,
-    create_story,
-    save_story_refresh,
-    save_story_state,
-)
+from newsprism.store.stories import save_story_refresh
 from newsprism.store.web_reads import (
     StoryFilters,
     count_filtered_stories,
     filtered_stories,
     outlet_by_domain,
 )
+from tests.fixtures.stories import story_of
 
 DAY = datetime(2024, 6, 1, 12, tzinfo=UTC)
 
@@ -51,19 +46,13 @@ def _story(
             )
             for n, domain in enumerate(domains)
         ]
-        story_id = create_story(conn, title=key, first_seen=first_seen, centroid=b"")
-        for article_id in ids:
-            attach_article(conn, article_id=article_id, story_id=story_id, similarity=None)
-        save_story_state(
+        story_id = story_of(
             conn,
-            StoryState(
-                id=story_id,
-                title=key,
-                centroid=b"",
-                article_count=len(ids),
-                first_seen=first_seen,
-                last_seen=first_seen + timedelta(hours=6),
-            ),
+            ids,
+            title=key,
+            first_seen=first_seen,
+            last_seen=first_seen + timedelta(hours=6),
+            similarity=None,
         )
         save_story_refresh(
             conn,

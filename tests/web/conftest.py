@@ -16,14 +16,9 @@ from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, Outlet, Rating, RawArti
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.outlets import upsert_outlet
-from newsprism.store.stories import (
-    StoryState,
-    attach_article,
-    create_story,
-    save_story_refresh,
-    save_story_state,
-)
+from newsprism.store.stories import save_story_refresh
 from newsprism.web.app import create_app
+from tests.fixtures.stories import story_of
 
 ALLSIDES = "CC BY-NC 4.0"
 WIKIPEDIA = "CC BY-SA 4.0"
@@ -88,19 +83,12 @@ def seed_story(
                     language="en",
                 ),
             )
-        story_id = create_story(conn, title=title, first_seen=published, centroid=b"")
-        for article_id in article_ids.values():
-            attach_article(conn, article_id=article_id, story_id=story_id, similarity=0.9)
-        save_story_state(
+        story_id = story_of(
             conn,
-            StoryState(
-                id=story_id,
-                title=title,
-                centroid=b"",
-                article_count=3,
-                first_seen=published,
-                last_seen=published + timedelta(minutes=2),
-            ),
+            article_ids.values(),
+            title=title,
+            first_seen=published,
+            last_seen=published + timedelta(minutes=2),
         )
         save_story_refresh(
             conn,

@@ -12,9 +12,9 @@ from newsprism.jobs.pipeline import Pipeline
 from newsprism.models import BIAS_AXIS, Outlet, Rating, RawArticle
 from newsprism.store.articles import add_article
 from newsprism.store.outlets import upsert_outlet
-from newsprism.store.stories import StoryState, attach_article, create_story, save_story_state
 from newsprism.stories.cluster import ClusterParams
 from newsprism.web.routes.stories import ARTICLES_SHOWN
+from tests.fixtures.stories import story_of
 from tests.web.sided import OUTLETS, _outlet
 
 # Only the story's oldest articles come from this outlet: it is among the sources of
@@ -74,19 +74,12 @@ def seed_long_story(engine: Engine, *, title: str = "A long-running story") -> L
             )
             for index, domain in enumerate(domains)
         ]
-        story_id = create_story(conn, title=title, first_seen=start, centroid=b"")
-        for article_id in article_ids:
-            attach_article(conn, article_id=article_id, story_id=story_id, similarity=0.9)
-        save_story_state(
+        story_id = story_of(
             conn,
-            StoryState(
-                id=story_id,
-                title=title,
-                centroid=b"",
-                article_count=ARTICLE_COUNT,
-                first_seen=start,
-                last_seen=start + timedelta(hours=ARTICLE_COUNT - 1),
-            ),
+            article_ids,
+            title=title,
+            first_seen=start,
+            last_seen=start + timedelta(hours=ARTICLE_COUNT - 1),
         )
     Pipeline(engine, params=ClusterParams()).refresh_story(story_id)
     return LongStory(story_id=story_id, article_ids=article_ids, domains=domains)

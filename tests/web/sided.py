@@ -11,8 +11,8 @@ from newsprism.jobs.pipeline import Pipeline
 from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, Outlet, Rating, RawArticle
 from newsprism.store.articles import add_article
 from newsprism.store.outlets import upsert_outlet
-from newsprism.store.stories import StoryState, attach_article, create_story, save_story_state
 from newsprism.stories.cluster import ClusterParams
+from tests.fixtures.stories import story_of
 
 # domain -> (name, bias, factuality, ownership typology)
 OUTLETS = {
@@ -72,19 +72,12 @@ def seed_covered_story(
                     outlet_id=outlet_id,
                 )
             )
-        story_id = create_story(conn, title=title, first_seen=start, centroid=b"")
-        for article_id in article_ids:
-            attach_article(conn, article_id=article_id, story_id=story_id, similarity=0.9)
-        save_story_state(
+        story_id = story_of(
             conn,
-            StoryState(
-                id=story_id,
-                title=title,
-                centroid=b"",
-                article_count=len(domains),
-                first_seen=start,
-                last_seen=start + timedelta(hours=len(domains) - 1),
-            ),
+            article_ids,
+            title=title,
+            first_seen=start,
+            last_seen=start + timedelta(hours=len(domains) - 1),
         )
     Pipeline(engine, params=ClusterParams()).refresh_story(story_id)
     return story_id

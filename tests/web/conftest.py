@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient  # on httpx2 (a test dependency), as Starlette asks
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from newsprism.models import BIAS_AXIS, FACTUALITY_AXIS, Outlet, Rating, RawArticle
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.outlets import upsert_outlet
+from newsprism.store.schema import stories
 from newsprism.store.stories import save_story_refresh
 from newsprism.web.app import create_app
 from tests.fixtures.stories import story_of
@@ -111,6 +112,16 @@ def seed_story(
             coverage=_coverage(outlet_ids, published),
         )
     return Seeded(story_id=story_id, article_ids=article_ids, outlet_ids=outlet_ids)
+
+
+def merged_duplicate(engine: Engine, *, into: int) -> int:
+    """The id of another seeded story, merged into story ``into`` (its id redirects)."""
+    absorbed = seed_story(engine, title="Old duplicate", url_prefix="dup")
+    with engine.begin() as conn:
+        conn.execute(
+            update(stories).where(stories.c.id == absorbed.story_id).values(merged_into=into)
+        )
+    return absorbed.story_id
 
 
 def _coverage(outlet_ids: dict[str, int], published: datetime) -> dict[str, Any]:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 
 from newsprism.settings import Settings
-from newsprism.store.schema import stories
 from newsprism.web.app import create_app
 from newsprism.web.routes.stories import ARTICLES_SHOWN
-from tests.web.conftest import Seeded, seed_story
+from tests.web.conftest import Seeded, merged_duplicate, seed_story
 from tests.web.long_story import ARCHIVE, ARTICLE_COUNT, LongStory, seed_long_story
 
 ENTRY = re.compile(r'<li class="card article" id="article-(\d+)".*?</li>', re.S)
@@ -105,18 +104,12 @@ def test_a_short_story_lists_everything_without_a_link(client: TestClient, seede
 def test_the_rest_of_a_merged_or_unknown_story(
     client: TestClient, sqlite_engine: Engine, seeded: Seeded
 ) -> None:
-    absorbed = seed_story(sqlite_engine, title="Old duplicate", url_prefix="dup")
-    with sqlite_engine.begin() as conn:
-        conn.execute(
-            update(stories)
-            .where(stories.c.id == absorbed.story_id)
-            .values(merged_into=seeded.story_id)
-        )
-    moved = client.get(f"/stories/{absorbed.story_id}/articles?start=2", follow_redirects=False)
+    absorbed = merged_duplicate(sqlite_engine, into=seeded.story_id)
+    moved = client.get(f"/stories/{absorbed}/articles?start=2", follow_redirects=False)
     assert moved.status_code == 301
     assert moved.headers["location"] == f"/stories/{seeded.story_id}/articles?start=2"
-    assert len(_entries(client.get(f"/stories/{absorbed.story_id}/articles?start=2").text)) == 1
-    every = client.get(f"/stories/{absorbed.story_id}?all=1", follow_redirects=False)
+    assert len(_entries(client.get(f"/stories/{absorbed}/articles?start=2").text)) == 1
+    every = client.get(f"/stories/{absorbed}?all=1", follow_redirects=False)
     assert every.headers["location"] == f"/stories/{seeded.story_id}?all=1"
     for missing in ("999", "0", "99999999999999999999"):
         response = client.get(f"/stories/{missing}/articles")

@@ -8,9 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
 from newsprism.settings import Settings
-from newsprism.store.schema import stories
 from newsprism.web.app import create_app
-from tests.web.conftest import STORY_TITLE, Seeded, seed_story
+from tests.web.conftest import STORY_TITLE, Seeded, merged_duplicate, seed_story
 
 
 def _article_entry(html: str, article_id: int) -> str:
@@ -121,17 +120,11 @@ def test_javascript_urls_from_feeds_are_not_linked(
 def test_merged_story_redirects_permanently(
     client: TestClient, sqlite_engine: Engine, seeded: Seeded
 ) -> None:
-    absorbed = seed_story(sqlite_engine, title="Old duplicate", url_prefix="dup")
-    with sqlite_engine.begin() as conn:
-        conn.execute(
-            update(stories)
-            .where(stories.c.id == absorbed.story_id)
-            .values(merged_into=seeded.story_id)
-        )
-    response = client.get(f"/stories/{absorbed.story_id}", follow_redirects=False)
+    absorbed = merged_duplicate(sqlite_engine, into=seeded.story_id)
+    response = client.get(f"/stories/{absorbed}", follow_redirects=False)
     assert response.status_code == 301
     assert response.headers["location"] == f"/stories/{seeded.story_id}"
-    assert STORY_TITLE in client.get(f"/stories/{absorbed.story_id}").text
+    assert STORY_TITLE in client.get(f"/stories/{absorbed}").text
 
 
 def test_unknown_story_is_a_404_page(client: TestClient) -> None:

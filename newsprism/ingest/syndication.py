@@ -240,7 +240,8 @@ def mark_syndicated_copies(
         return done
 
     with engine.connect() as conn:
-        batch = read(syndication_store.checked_up_to(conn))
+        after = syndication_store.checked_up_to(conn)
+    batch = read(after)
     pending = fingerprints(batch) if batch else None
     while batch and pending is not None:
         following = read(batch[-1].id)

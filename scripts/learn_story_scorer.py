@@ -24,7 +24,7 @@ What it does, reproducibly (no randomness anywhere):
 5. Prints the coefficients in the format of ``scorer.py``, the scores of the
    checking parts and of whole corpora, and leave-one-corpus-out scores (learn on
    three corpora, score the fourth).
-6. Checks, never learns on, the stream most like the held-out one: three three-week
+6. Checks, never learns on, the stream most like the held-out one: seven three-week
    windows of the AllSides corpus (``article_bias_prediction_2018_2020``, title +
    lede), every article labelled into stories by hand (``scripts/story_labels/``),
    whole and with only its stories of two or more articles (the held-out stream's

@@ -78,13 +78,13 @@ def test_title_and_lede_only_scores_never_fall_below_their_floor(corpus, tmp_pat
     assert _f1(result.stdout, "pairwise") >= pairwise_floor
 
 
-# Three windows of the AllSides corpus labelled into stories by hand
+# Seven windows of the AllSides corpus labelled into stories by hand
 # (scripts/story_labels/README.md): the dev stream most like the held-out one —
 # dense, title + lede, several events about the same people each week. Scored whole
 # (most of its articles are stories of their own: columns, one-outlet reports) and
 # with only its stories of two or more articles (as the held-out stream's are).
 HAND_LABELS = Path(__file__).parents[2] / "scripts" / "story_labels" / "article_bias_prediction.tsv"
-HAND_LABELLED_FLOORS = {1: (0.812, 0.322), 2: (0.793, 0.595)}  # smallest story kept → floors
+HAND_LABELLED_FLOORS = {1: (0.797, 0.324), 2: (0.778, 0.566)}  # smallest story kept → floors
 
 
 @pytest.mark.parametrize("smallest", sorted(HAND_LABELLED_FLOORS))
@@ -104,7 +104,7 @@ def test_hand_labelled_allsides_windows_score_above_their_floor(smallest, tmp_pa
                 record["story_id"] = story
                 record["text"] = " ".join(str(record.get("text") or "").split()[:LEDE_WORDS])
                 out.write(json.dumps(record) + "\n")
-    assert found == len(labels) == 1109, "every labelled id is in the corpus, once"
+    assert found == len(labels) == 2285, "every labelled id is in the corpus, once"
     result = CliRunner().invoke(app, ["eval", "stories", str(source)])
     assert result.exit_code == 0, result.output
     bcubed_floor, pairwise_floor = HAND_LABELLED_FLOORS[smallest]

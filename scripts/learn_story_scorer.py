@@ -83,12 +83,15 @@ class Stream:
     embeddings: np.ndarray
 
     def part(self, start: int, stop: int, name: str) -> Stream:
+        return self.part_at(list(range(start, stop)), name)
+
+    def part_at(self, positions: list[int], name: str) -> Stream:
         return Stream(
             name,
             self.corpus,
-            self.articles[start:stop],
-            self.gold[start:stop],
-            self.embeddings[start:stop],
+            [self.articles[i] for i in positions],
+            [self.gold[i] for i in positions],
+            self.embeddings[positions],
         )
 
 
@@ -157,17 +160,17 @@ def load_streams(folder: Path, cache_path: Path | None) -> list[Stream]:
     return streams
 
 
-def several_outlets(stream: Stream) -> Stream:
-    """Only the articles of stories with two or more articles."""
-    sizes = Counter(stream.gold)
-    keep = [i for i, gold in enumerate(stream.gold) if sizes[gold] >= 2]
-    return Stream(
-        f"{stream.name}, stories of 2+",
-        stream.corpus,
-        [stream.articles[i] for i in keep],
-        [stream.gold[i] for i in keep],
-        stream.embeddings[keep],
-    )
+def in_stories_of(gold: Sequence[str], smallest: int) -> list[int]:
+    """Positions of the articles whose story has at least ``smallest`` articles."""
+    sizes = Counter(gold)
+    return [i for i, story in enumerate(gold) if sizes[story] >= smallest]
+
+
+def stories_of_two_or_more(stream: Stream) -> Stream:
+    """Only the articles of stories with two or more articles (the held-out stream's
+    stories all have several)."""
+    keep = in_stories_of(stream.gold, 2)
+    return stream.part_at(keep, f"{stream.name}, stories of 2+")
 
 
 def packed(stream: Stream, hours: float) -> Stream:
@@ -376,7 +379,7 @@ def main() -> None:
     streams = plain + [packed(s, PACKED_HOURS) for s in plain if s.corpus != "uci"]
     hand_labelled = [s for s in loaded if s.corpus == "allsides"]
     checks = [packed(s, CHECK_PACKED_HOURS) for s in plain if s.corpus == "basil"] + [
-        variant for s in hand_labelled for variant in (s, several_outlets(s))
+        variant for s in hand_labelled for variant in (s, stories_of_two_or_more(s))
     ]
     splits = [split_by_time(stream, args.train_share) for stream in streams]
     base = ClusterParams()

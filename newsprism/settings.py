@@ -131,6 +131,13 @@ class Settings(BaseSettings):
         description="Probability two open stories need as one event for the merge pass to "
         "merge them (the larger keeps its id, the other redirects); 0 turns merging off.",
     )
+    story_centring: bool = Field(
+        default=False,
+        description="Compare article and story embeddings less the mean of the open "
+        "stories' articles (the week's shared topic), with coefficients learned for it: "
+        "better on broad feeds with many one-outlet stories, a little worse on streams "
+        "of only multi-outlet stories (README, How the numbers are made).",
+    )
     story_window_hours: int = Field(
         default=72,
         description="An article only joins a story that saw an article this many hours "

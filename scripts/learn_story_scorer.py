@@ -1,6 +1,10 @@
 """Learn the story scorer's coefficients on the dev corpora and print per-set scores.
 
     python scripts/learn_story_scorer.py [--corpora DIR] [--cache FILE] [--train-share 0.6]
+        [--no-lodo] [--centring]
+
+``--centring`` learns the coefficients for centred embeddings (``scorer.CENTRED_*``,
+``NEWSPRISM_STORY_CENTRING``) instead of the default ones.
 
 What it does, reproducibly (no randomness anywhere):
 
@@ -373,6 +377,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="embedding cache file")
     parser.add_argument("--train-share", type=float, default=0.6)
     parser.add_argument("--no-lodo", action="store_true", help="skip leave-one-corpus-out")
+    parser.add_argument(
+        "--centring",
+        action="store_true",
+        help="learn for centred embeddings (NEWSPRISM_STORY_CENTRING; scorer.CENTRED_*)",
+    )
     args = parser.parse_args()
     loaded = load_streams(args.corpora, args.cache)
     plain = [s for s in loaded if s.corpus != "allsides"]
@@ -385,7 +394,7 @@ def main() -> None:
         triplets,
     ]
     splits = [split_by_time(stream, args.train_share) for stream in streams]
-    base = ClusterParams()
+    base = ClusterParams().centred() if args.centring else ClusterParams()
 
     learned = learn([early for early, _ in splits], base)
     print("# learned on the earlier part of every stream (paste into scorer.py)")

@@ -26,7 +26,7 @@ Deterministic: the same articles in the same order give the same stories.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -73,13 +73,27 @@ class ClusterParams:
     merge_threshold: float = scorer.MERGE_THRESHOLD
     weights: tuple[float, ...] = scorer.WEIGHTS
     intercept: float = scorer.INTERCEPT
+    # >0: the dense signal compares embeddings less the mean of the open stories'
+    # articles, shrunk toward zero as if this many more articles of mean zero were open
+    # (a window of a few articles has no mean worth taking out). 0: as they are.
+    centring_prior: float = 0.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> ClusterParams:
-        return cls(
+        params = cls(
             threshold=settings.story_threshold,
             window_hours=settings.story_window_hours,
             merge_threshold=settings.story_merge_threshold,
+        )
+        return params.centred() if settings.story_centring else params
+
+    def centred(self) -> ClusterParams:
+        """These parameters with centred embeddings and the coefficients learned for them."""
+        return replace(
+            self,
+            centring_prior=scorer.CENTRING_PRIOR,
+            weights=scorer.CENTRED_WEIGHTS,
+            intercept=scorer.CENTRED_INTERCEPT,
         )
 
 
@@ -126,6 +140,18 @@ class StoryClusterer:
     member_matrix: MemberMatrix = field(default_factory=MemberMatrix)
     _sparse: SparseScorer = field(default_factory=SparseScorer)
     _last_sweep: float = -math.inf
+    # Sum and count of the open stories' article embeddings: their mean is what every
+    # article of this stream shares (for a politics feed, "US politics"), which says
+    # nothing about which event an article reports.
+    _open_sum: np.ndarray | None = None
+    _open_count: int = 0
+
+    def open_mean(self) -> np.ndarray | None:
+        """The open stories' mean embedding, shrunk by ``centring_prior``; None when off."""
+        prior = self.params.centring_prior
+        if prior <= 0 or self._open_sum is None:
+            return None
+        return self._open_sum / (self._open_count + prior)
 
     def term_vector(self, text: str, *, observe: bool = True) -> SparseVector:
         """The sparse signals of ``term_text(...)``; ``observe`` counts it in the
@@ -160,13 +186,26 @@ class StoryClusterer:
         keys = [key for key, _ in found]
         stories = [self.stories[key] for key in keys]
         features = np.empty((len(keys), len(scorer.FEATURES)))
-        features[:, 0] = [dense for _, dense in found]
+        features[:, 0] = self._dense(embedding, stories, [dense for _, dense in found])
         features[:, 1:4] = self._sparse.cosines(term_vector, [s.terms for s in stories])
         counts = np.fromiter((s.count for s in stories), np.float64, len(stories))
         time_sums = np.fromiter((s.time_sum for s in stories), np.float64, len(stories))
         features[:, 4] = np.abs(stamp - time_sums / counts) / 86400
         features[:, 5] = np.log(counts)
         return Candidates(keys, features)
+
+    def _dense(
+        self, embedding: np.ndarray, stories: list[OpenStory], cosines: list[float]
+    ) -> np.ndarray:
+        """The dense signal of an article against candidate stories: the retrieval's
+        cosines, or with the open stories' mean taken out of both sides."""
+        mean = self.open_mean()
+        if mean is None:
+            return np.asarray(cosines)
+        centroids = np.vstack([s.embedding_sum / s.count for s in stories]) - mean
+        article = embedding - mean
+        norms = np.linalg.norm(centroids, axis=1) * float(np.linalg.norm(article))
+        return (centroids @ article) / np.where(norms > 0, norms, 1.0)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         return scorer.probabilities(
@@ -202,9 +241,11 @@ class StoryClusterer:
         """Two open stories scored as one event: the article signals taken centroid
         against centroid, the days between their mean times and the larger one's size."""
         story, other = self.stories[key], self.stories[other_key]
-        dense = float(story.embedding_sum @ other.embedding_sum) / (
-            float(np.linalg.norm(story.embedding_sum) * np.linalg.norm(other.embedding_sum)) or 1.0
-        )
+        one, two = story.embedding_sum, other.embedding_sum
+        mean = self.open_mean()
+        if mean is not None:
+            one, two = one / story.count - mean, two / other.count - mean
+        dense = float(one @ two) / (float(np.linalg.norm(one) * np.linalg.norm(two)) or 1.0)
         features = np.array(
             [
                 dense,
@@ -256,6 +297,11 @@ class StoryClusterer:
             )
             self.stories[key] = story
         story.embedding_sum = story.embedding_sum + embedding
+        if self.params.centring_prior > 0:
+            if self._open_sum is None:
+                self._open_sum = np.zeros(embedding.shape, dtype=np.float64)
+            self._open_sum += embedding
+            self._open_count += 1
         story.members.append((article_id, self.member_matrix.add(embedding)))
         story.terms.add(term_vector.ids, term_vector.values)
         story.time_sum += when.timestamp()
@@ -288,6 +334,9 @@ class StoryClusterer:
         horizon = when.timestamp() - self.params.window_hours * 3600
         for key in [k for k, s in self.stories.items() if s.last_seen.timestamp() < horizon]:
             gone = self.stories.pop(key)
+            if self._open_sum is not None:
+                self._open_sum -= gone.embedding_sum
+                self._open_count -= gone.count
             self.member_matrix.release([row for _, row in gone.members])
             self.index.remove(key)
 

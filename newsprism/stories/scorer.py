@@ -31,6 +31,13 @@ WEIGHTS = (10.5109, 6.4951, 5.3368, 3.7609, -1.5892, -1.3893)
 # The probability an article needs to join a story, and two stories to merge.
 THRESHOLD = 0.5
 MERGE_THRESHOLD = 0.7
+# With ``NEWSPRISM_STORY_CENTRING`` the dense signal compares embeddings less the open
+# stories' mean, shrunk as if this many more articles of mean zero were open
+# (``cluster.StoryClusterer.open_mean``), and these coefficients, learned for it by
+# ``scripts/learn_story_scorer.py --centring``, score the same signals.
+CENTRING_PRIOR = 32.0
+CENTRED_INTERCEPT = -4.8634
+CENTRED_WEIGHTS = (11.0113, 4.925, 4.2649, 3.2188, -1.6373, -0.9835)
 
 
 def probabilities(

@@ -79,3 +79,66 @@ def test_the_settings_default_to_the_learned_thresholds():
     assert ClusterParams.from_settings(Settings()) == ClusterParams(
         window_hours=Settings.model_fields["story_window_hours"].default
     )
+
+
+def test_centring_is_opt_in_and_brings_the_coefficients_learned_for_it():
+    from newsprism.settings import Settings
+
+    assert Settings.model_fields["story_centring"].default is False
+    assert ClusterParams.from_settings(Settings()).centring_prior == 0
+    centred = ClusterParams.from_settings(Settings(story_centring=True))
+    assert centred.centring_prior == scorer.CENTRING_PRIOR > 0
+    assert centred.weights == scorer.CENTRED_WEIGHTS != scorer.WEIGHTS
+    assert centred.intercept == scorer.CENTRED_INTERCEPT
+    assert len(scorer.CENTRED_WEIGHTS) == len(scorer.FEATURES)
+
+
+def _feed_of_one_topic(clusterer, start):
+    """Three open stories whose embeddings share one strong direction (the feed's
+    topic, weight 0.8) besides their own event's (0.6), two articles each."""
+    axes = np.eye(8, dtype=np.float32)
+    for key in (1, 2, 3):
+        for hour in (0, 1):
+            embedding = 0.8 * axes[0] + 0.6 * axes[key]
+            text = f"Event {key} report\nWhat happened in event number {key}."
+            when = start + timedelta(hours=hour)
+            clusterer.add(key, embedding, clusterer.term_vector(text), when, article_id=key)
+    return axes
+
+
+def test_centring_takes_out_what_every_open_article_shares():
+    start = datetime(2021, 3, 1, tzinfo=UTC)
+    dense = {}
+    for prior in (0.0, 1.0):
+        clusterer = StoryClusterer(params=replace_params(centring_prior=prior))
+        axes = _feed_of_one_topic(clusterer, start)
+        # A new event of the same feed: as near every story as they are to each other.
+        new_event = 0.8 * axes[0] + 0.6 * axes[4]
+        found = clusterer.candidates(new_event, clusterer.term_vector("x"), start)
+        dense[prior, "new"] = found.features[:, 0]
+        # A report of event 1: its own story stays the nearest by far.
+        same = clusterer.candidates(
+            0.8 * axes[0] + 0.6 * axes[1], clusterer.term_vector("x"), start
+        )
+        dense[prior, "same"] = dict(zip(same.keys, same.features[:, 0], strict=True))
+    assert np.allclose(dense[0.0, "new"], 0.64, atol=1e-5)  # 0.8², what the topic shares
+    assert dense[1.0, "new"].max() < 0.3  # the topic taken out: little in common
+    assert dense[1.0, "same"][1] > 0.95 and dense[1.0, "same"][2] < 0.3
+
+
+def test_the_open_mean_counts_only_the_stories_still_open():
+    start = datetime(2021, 3, 1, tzinfo=UTC)
+    clusterer = StoryClusterer(params=replace_params(centring_prior=2.0, window_hours=24))
+    axes = _feed_of_one_topic(clusterer, start)
+    later = start + timedelta(hours=30)
+    clusterer.add(9, axes[5], clusterer.term_vector("late news"), later, article_id=9)
+    clusterer.close_before(later)  # quiet for a whole window: the first three close
+    assert sorted(clusterer.stories) == [9]
+    assert np.allclose(clusterer.open_mean(), axes[5] / (1 + 2.0))
+    assert StoryClusterer().open_mean() is None  # off by default
+
+
+def replace_params(**changes):
+    from dataclasses import replace
+
+    return replace(ClusterParams(), **changes)

@@ -162,7 +162,11 @@ class Pipeline:
 
     def _load_clusterer(self, first: ArticleForClustering) -> StoryClusterer:
         clusterer = StoryClusterer(params=self._params)
-        since = first.published - timedelta(hours=self._params.window_hours)
+        # A running clusterer keeps a story until it is quiet for two windows
+        # (close_before); only stories seen within one can take articles, so one is
+        # enough to reload, but centring's mean counts every story kept: take the same.
+        windows = 2 if self._params.centring_prior > 0 else 1
+        since = first.published - windows * timedelta(hours=self._params.window_hours)
         with self._engine.connect() as conn:
             for text in story_store.recent_clustered_texts(
                 conn, before=first.published, limit=_TERM_WARMUP

@@ -69,3 +69,38 @@ def test_a_restarted_pipeline_continues_the_open_stories(engine):
             add_article(conn, record_to_article(record))
     Pipeline(engine, params=ClusterParams()).process()
     assert len(_stories(engine)) == 3
+
+
+def test_a_restarted_centring_pipeline_takes_its_mean_over_the_same_stories(engine):
+    """Centring's mean counts every story a running clusterer still holds (quiet for
+    less than two windows): a restart must reload those, not only the searchable ones."""
+    from datetime import datetime, timedelta
+
+    import numpy as np
+    from sqlalchemy import text
+
+    from newsprism.nlp.embed import from_bytes
+    from newsprism.stories import scorer
+
+    records = _three_basil_events()[:6]
+    start = datetime(2020, 1, 1)
+    # Two events on day 0, the third on day 4: more than a window (3 days) later, less
+    # than two, so a clusterer that ran through would still hold the first two.
+    for number, record in enumerate(records):
+        day = 0 if number < 4 else 4
+        record["published"] = (start + timedelta(days=day, minutes=number)).isoformat()
+    params = ClusterParams().centred()
+    pipeline = None
+    for part in (records[:4], records[4:]):  # a new process for each part
+        with engine.begin() as conn:
+            for record in part:
+                add_article(conn, record_to_article(record))
+        pipeline = Pipeline(engine, params=params)
+        pipeline.process()
+    with engine.connect() as conn:
+        embeddings = [
+            from_bytes(row[0]) for row in conn.execute(text("SELECT embedding FROM articles"))
+        ]
+    assert len(embeddings) == 6 and len(_stories(engine)) == 3
+    expected = np.sum(embeddings, axis=0) / (6 + scorer.CENTRING_PRIOR)
+    assert np.allclose(pipeline._clusterer.open_mean(), expected, atol=1e-6)

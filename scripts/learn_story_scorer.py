@@ -68,13 +68,11 @@ CORPORA = {
     "uci": "uci_headlines_dev.jsonl",
 }
 # Our own story labels (id → story) for part of a corpus that has none; only checked.
-HAND_LABELLED = (
-    "article_bias_prediction_2018_2020.jsonl.gz",
-    Path(__file__).parent / "story_labels" / "article_bias_prediction.tsv",
-)
-HAND_LABELLED_TRIPLETS = (
-    Path(__file__).parent / "story_labels" / "article_bias_prediction-triplets.tsv"
-)
+HAND_LABELLED_CORPUS = "article_bias_prediction_2018_2020.jsonl.gz"
+HAND_LABELS = {
+    "hand-labelled": Path(__file__).parent / "story_labels" / "article_bias_prediction.tsv",
+    "triplets": Path(__file__).parent / "story_labels" / "article_bias_prediction-triplets.tsv",
+}
 LEDE_WORDS = 50
 PACKED_HOURS = 12.0  # a new story every 12 hours: see packed()
 CHECK_PACKED_HOURS = 6.0  # denser still, only checked
@@ -155,9 +153,9 @@ def load_streams(folder: Path, cache_path: Path | None) -> list[Stream]:
             texts = [embedding_text(a.title, a.lede, a.text) for a in articles]
             name = f"{corpus}{' (title+lede)' if lede_only else ''}"
             streams.append(Stream(name, corpus, articles, gold, embed(texts, cache)))
-    file_name, labels_path = HAND_LABELLED
-    for name, path in (("hand-labelled", labels_path), ("triplets", HAND_LABELLED_TRIPLETS)):
-        articles, gold = read_corpus(folder / file_name, lede_only=True, labels=read_labels(path))
+    for name, path in HAND_LABELS.items():
+        labels = read_labels(path)
+        articles, gold = read_corpus(folder / HAND_LABELLED_CORPUS, lede_only=True, labels=labels)
         texts = [embedding_text(a.title, a.lede, a.text) for a in articles]
         streams.append(Stream(f"allsides, {name}", "allsides", articles, gold, embed(texts, cache)))
     if cache_path:

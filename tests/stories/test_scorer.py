@@ -110,7 +110,7 @@ def test_centring_takes_out_what_every_open_article_shares():
     start = datetime(2021, 3, 1, tzinfo=UTC)
     dense = {}
     for prior in (0.0, 1.0):
-        clusterer = StoryClusterer(params=replace_params(centring_prior=prior))
+        clusterer = StoryClusterer(params=ClusterParams(centring_prior=prior))
         axes = _feed_of_one_topic(clusterer, start)
         # A new event of the same feed: as near every story as they are to each other.
         new_event = 0.8 * axes[0] + 0.6 * axes[4]
@@ -128,7 +128,7 @@ def test_centring_takes_out_what_every_open_article_shares():
 
 def test_the_open_mean_counts_only_the_stories_still_open():
     start = datetime(2021, 3, 1, tzinfo=UTC)
-    clusterer = StoryClusterer(params=replace_params(centring_prior=2.0, window_hours=24))
+    clusterer = StoryClusterer(params=ClusterParams(centring_prior=2.0, window_hours=24))
     axes = _feed_of_one_topic(clusterer, start)
     later = start + timedelta(hours=30)
     clusterer.add(9, axes[5], clusterer.term_vector("late news"), later, article_id=9)
@@ -136,9 +136,3 @@ def test_the_open_mean_counts_only_the_stories_still_open():
     assert sorted(clusterer.stories) == [9]
     assert np.allclose(clusterer.open_mean(), axes[5] / (1 + 2.0))
     assert StoryClusterer().open_mean() is None  # off by default
-
-
-def replace_params(**changes):
-    from dataclasses import replace
-
-    return replace(ClusterParams(), **changes)

@@ -33,7 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from newsprism.store.db import as_utc
 from newsprism.store.schema import articles, outlets, stories
-from newsprism.store.stories import _story_dict
+from newsprism.store.stories import story_dict
 
 # Around each matched word in a snippet: private-use characters that no text carries,
 # so the web layer can escape the snippet first and only then mark the matches.
@@ -142,7 +142,7 @@ def search_stories(
     if not story_ids:
         return SearchResults(query=query, total=total)
     rows = {
-        row.id: _story_dict(row)
+        row.id: story_dict(row)
         for row in conn.execute(select(stories).where(stories.c.id.in_(story_ids)))
     }
     matches = _best_matches(conn, searcher, query, story_ids, matches_per_story)

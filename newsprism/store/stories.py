@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from newsprism.models import ArticleForClustering
 from newsprism.store.db import as_utc, utcnow
@@ -219,32 +220,47 @@ def list_stories(
     min_sources: int = 1,
     order: str = "biggest",
 ) -> list[dict[str, Any]]:
-    """Stories for a listing: "biggest" (most sources, then newest) or "latest"."""
-    ordering = (
-        (stories.c.last_seen.desc(), stories.c.id.desc())
-        if order == "latest"
-        else (stories.c.source_count.desc(), stories.c.last_seen.desc(), stories.c.id.desc())
-    )
+    """Stories for a listing, in ``listing_order``."""
     rows = conn.execute(
         select(stories)
         .where(stories.c.merged_into.is_(None), stories.c.source_count >= min_sources)
-        .order_by(*ordering)
+        .order_by(*listing_order(order))
         .limit(limit)
         .offset(offset)
     )
-    return [_story_dict(row) for row in rows]
+    return [story_dict(row) for row in rows]
+
+
+def listing_order(order: str) -> tuple[ColumnElement[Any], ...]:
+    """How every listing orders stories: "latest" (newest first) or else "biggest"
+    (most sources, then newest); the id breaks ties so pages never overlap."""
+    if order == "latest":
+        return (stories.c.last_seen.desc(), stories.c.id.desc())
+    return (stories.c.source_count.desc(), stories.c.last_seen.desc(), stories.c.id.desc())
+
+
+_WHOLE_STORY = select(stories).where(stories.c.id == bindparam("story_id"))
 
 
 def get_story(conn: Connection, story_id: int) -> dict[str, Any] | None:
     """The story, following merge redirects (the result's id may differ)."""
+    return story_following_merges(conn, story_id, _WHOLE_STORY)
+
+
+def story_following_merges(
+    conn: Connection, story_id: int, statement: Select[Any]
+) -> dict[str, Any] | None:
+    """The story ``statement`` reads (story columns with ``merged_into``, selected by
+    the bind parameter ``story_id``), following merge redirects to the story that
+    absorbed it; None for an unknown id or a redirect loop."""
     seen: set[int] = set()
     while story_id not in seen:
         seen.add(story_id)
-        row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+        row = conn.execute(statement, {"story_id": story_id}).first()
         if row is None:
             return None
         if row.merged_into is None:
-            return _story_dict(row)
+            return story_dict(row)
         story_id = row.merged_into
     return None
 
@@ -309,7 +325,7 @@ def stories_of_outlet(conn: Connection, outlet_id: int, *, limit: int = 20) -> l
         .order_by(stories.c.last_seen.desc())
         .limit(limit)
     )
-    return [_story_dict(row) for row in rows]
+    return [story_dict(row) for row in rows]
 
 
 def load_json(text: str) -> Any:
@@ -323,7 +339,8 @@ def load_json(text: str) -> Any:
         return json.loads(text)
 
 
-def _story_dict(row: Any) -> dict[str, Any]:
+def story_dict(row: Any) -> dict[str, Any]:
+    """A story row as every reader of stories gets it: times in UTC, JSON parsed."""
     return {
         "id": row.id,
         "title": row.title,

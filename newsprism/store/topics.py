@@ -14,7 +14,7 @@ from newsprism.models import Topic
 from newsprism.nlp.text import clean
 from newsprism.store.db import as_utc
 from newsprism.store.schema import article_categories, articles, outlets, stories, story_topics
-from newsprism.store.stories import _story_dict
+from newsprism.store.stories import story_dict
 
 MAX_CATEGORIES_PER_ARTICLE = 20  # some feeds send dozens of tags an item
 MAX_CATEGORY_LENGTH = 200  # the column's width
@@ -185,7 +185,7 @@ def followed_stories(
         .limit(limit)
         .offset(offset)
     )
-    return [_story_dict(row) for row in rows]
+    return [story_dict(row) for row in rows]
 
 
 def count_followed_stories(

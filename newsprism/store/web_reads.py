@@ -27,7 +27,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from newsprism.store.db import as_utc
 from newsprism.store.schema import articles, events, outlets, ratings, stories
-from newsprism.store.stories import _story_dict, load_json
+from newsprism.store.stories import (
+    listing_order,
+    load_json,
+    story_dict,
+    story_following_merges,
+)
 from newsprism.store.topics import has_topic
 
 
@@ -93,21 +98,15 @@ def filtered_stories(
     offset: int = 0,
     order: str = "biggest",
 ) -> list[dict[str, Any]]:
-    """Stories for a listing, as ``stories.list_stories`` orders them: "biggest" (most
-    sources, then newest) or "latest"."""
-    ordering = (
-        (stories.c.last_seen.desc(), stories.c.id.desc())
-        if order == "latest"
-        else (stories.c.source_count.desc(), stories.c.last_seen.desc(), stories.c.id.desc())
-    )
+    """The stories that pass ``filters``, in ``stories.listing_order``."""
     rows = conn.execute(
         select(stories)
         .where(*_conditions(conn, filters))
-        .order_by(*ordering)
+        .order_by(*listing_order(order))
         .limit(limit)
         .offset(offset)
     )
-    return [_story_dict(row) for row in rows]
+    return [story_dict(row) for row in rows]
 
 
 def count_filtered_stories(conn: Connection, filters: StoryFilters) -> int:
@@ -217,16 +216,7 @@ _PAGE_ARTICLES = (
 def page_story(conn: Connection, story_id: int) -> dict[str, Any] | None:
     """``stories.get_story`` for the story page: the same dict, merges followed (the
     result's id may differ), without reading the centroid."""
-    seen: set[int] = set()
-    while story_id not in seen:
-        seen.add(story_id)
-        row = conn.execute(_STORY, {"story_id": story_id}).first()
-        if row is None:
-            return None
-        if row.merged_into is None:
-            return _story_dict(row)
-        story_id = row.merged_into
-    return None
+    return story_following_merges(conn, story_id, _STORY)
 
 
 def page_articles(conn: Connection, story_id: int) -> list[dict[str, Any]]:
@@ -285,11 +275,6 @@ def listed_stories(
     (``outlet_count``). The coverage JSON (tens of kB for a big story) is read by the
     database, which hands back only these values: parsing it whole per story was
     most of the home page's time (bench/web.py)."""
-    ordering = (
-        (stories.c.last_seen.desc(), stories.c.id.desc())
-        if order == "latest"
-        else (stories.c.source_count.desc(), stories.c.last_seen.desc(), stories.c.id.desc())
-    )
     picked, outlet_count = _listing_values(conn, outlets_named)
     rows = conn.execute(
         select(
@@ -303,7 +288,7 @@ def listed_stories(
             outlet_count.label("outlet_count"),
         )
         .where(*_conditions(conn, filters))
-        .order_by(*ordering)
+        .order_by(*listing_order(order))
         .limit(limit)
         .offset(offset)
     )

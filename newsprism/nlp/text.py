@@ -87,6 +87,36 @@ _ABBREVIATIONS = re.compile(
 )
 
 
+# A wire dateline opening a report: "WASHINGTON —", "NEW YORK (Reuters) -",
+# "ALEXANDRIA, Va. (AP) —", "(CNN) —", "MADRID, 3 dic (EFE).-". An upper-case place
+# (or places: "SEOUL/WASHINGTON"), then perhaps a region or date after a comma and an
+# agency in brackets, then a dash before the sentence proper (a capital, digit or
+# quote: "NASA — the agency said" is a sentence, not a dateline).
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_DATELINE = re.compile(
+    rf"^(?:[{_UPPER}][{_UPPER}.'’/ -]*[{_UPPER}.]"
+    r"(?:,(?:\s+[\w.]{1,12}){1,3})?\s*(?:\([\w.&/ -]{1,30}\))?"
+    r"|\([\w.&/ -]{1,30}\))"
+    # A hyphen needs a space after it ("COVID-19" is a word); a dash or "--" does not.
+    r"(?:\s*\.?\s*-{1,2}\s+|\s*\.?\s*(?:[–—]|--)\s*)"
+    rf"(?=[\"“‘'«(¿¡]?[{_UPPER}0-9])"
+)
+# A photo caption that opens an agency's text ("FILE - In this March 3 photo, ...",
+# "FILE PHOTO: ..."): it describes a picture the reader does not see.
+_PHOTO_CAPTION = re.compile(r"^FILE(?: PHOTO)?\s*[-–—:]")
+
+
+def strip_dateline(sentence: str) -> str:
+    """The sentence without a wire dateline at its start (the place and agency a report
+    was filed from say nothing in a summary bullet)."""
+    found = _DATELINE.match(sentence)
+    return sentence[found.end() :] if found else sentence
+
+
+def is_photo_caption(sentence: str) -> bool:
+    return bool(_PHOTO_CAPTION.match(sentence))
+
+
 def sentences(text: str) -> list[str]:
     """Split news text into sentences; paragraphs (newlines) always split."""
     result: list[str] = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsprism.nlp.embed import Embedder
-from newsprism.nlp.text import clean_paragraphs, sentences
+from newsprism.nlp.text import clean_paragraphs, is_photo_caption, sentences, strip_dateline
 
 METHOD = "extractive-centroid-mmr"
 LEAD_METHOD = "extractive-lead (one article)"
@@ -61,6 +61,9 @@ def candidate_sentences(
     for item in inputs:
         found = []
         for sentence in sentences(clean_paragraphs(item.text))[: params.sentences_per_article * 2]:
+            if is_photo_caption(sentence):
+                continue
+            sentence = strip_dateline(sentence)
             words = len(sentence.split())
             if params.min_words <= words <= params.max_words and not sentence.endswith("?"):
                 found.append(sentence)

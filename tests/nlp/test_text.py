@@ -5,7 +5,7 @@ import json
 import ftfy
 import pytest
 
-from newsprism.nlp.text import clean
+from newsprism.nlp.text import clean, is_photo_caption, strip_dateline
 from tests.conftest import SHARED_DATA
 
 
@@ -43,3 +43,45 @@ def test_clean_agrees_with_ftfy_on_real_non_ascii_text():
     non_ascii = [p for p in paragraphs if p.strip() and not p.isascii()]
     assert len(non_ascii) > 5_000
     assert [clean(p) for p in non_ascii] == [_full_ftfy(p) for p in non_ascii]
+
+
+# Openings of real reports in ../shared/data/corpora (AllSides 2018–2020, BASIL) and a
+# Spanish wire opening: the dateline goes, the sentence stays whole.
+@pytest.mark.parametrize(
+    ("opening", "sentence"),
+    [
+        ("WASHINGTON (Reuters) - The U.S. Senate voted", "The U.S. Senate voted"),
+        ("SEOUL/WASHINGTON (Reuters) - North Korea said", "North Korea said"),
+        ("ALEXANDRIA, Va. (Reuters) - A jury found", "A jury found"),
+        ("COLUMBIA, S.C. (AP) — Joe Biden won", "Joe Biden won"),
+        ("WASHINGTON – The Trump administration", "The Trump administration"),
+        ("JERUSALEM, Israel – Israeli Prime Minister", "Israeli Prime Minister"),
+        ("SAN DIEGO—The caravan", "The caravan"),
+        ("WASHINGTON, D.C. -- The House", "The House"),
+        ("(Reuters) - Facebook Inc said", "Facebook Inc said"),
+        ("LAS VEGAS — “We will", "“We will"),
+        ("MADRID, 3 dic (EFE).- El Gobierno", "El Gobierno"),
+    ],
+)
+def test_strip_dateline_drops_the_wire_dateline(opening, sentence):
+    assert strip_dateline(opening) == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "COVID-19 cases rose again in Texas.",
+        "NASA — the agency said on Monday — will launch.",
+        "U.S. stocks fell — sharply — on Friday.",
+        "The WASHINGTON — based group said so.",
+        "Speaker Nancy Pelosi — who was asked — declined.",
+    ],
+)
+def test_strip_dateline_keeps_sentences_without_one(sentence):
+    assert strip_dateline(sentence) == sentence
+
+
+def test_agency_photo_captions_are_recognised():
+    assert is_photo_caption("FILE - In this March 3, 2020 file photo, Jerome Powell pauses.")
+    assert is_photo_caption("FILE PHOTO: Special Counsel Robert Mueller departs.")
+    assert not is_photo_caption("FILES released on Friday show the plan.")

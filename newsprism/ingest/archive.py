@@ -67,10 +67,14 @@ def lede_of(text: str, *, words: int = 60) -> str:
     return lede + ("…" if len(first_paragraph.split()) > words else "")
 
 
+_TEXT_FIELDS = ("text", "lede", "description", "summary")
+
+
 def record_to_article(record: dict) -> RawArticle | None:
     url = str(record.get("url") or "").strip()
-    title = clean(record.get("title"))
-    text = clean_paragraphs(record.get("text"))
+    title = clean(record.get("title") or record.get("headline"))
+    # A file of headlines and ledes may name its text after what it is.
+    text = clean_paragraphs(next((record[k] for k in _TEXT_FIELDS if record.get(k)), None))
     if not title and text:
         # Some corpora (NewsWCL50) carry no headline: the first line stands in.
         title = first_words(text.splitlines()[0], 20)

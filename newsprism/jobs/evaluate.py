@@ -7,7 +7,8 @@ with the same URL are one article, as they would be in a real instance.
 
 Gold labels come from ``story_id`` (or ``cluster``, as in the UCI headlines file);
 dates from ``published`` (or ``date``). A line without a date takes the date of the
-line before it, so an undated article stays where the file put it in the stream.
+line before it, so an undated article stays where the file put it in the stream; one
+without a URL is known by its id.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from newsprism.ingest.archive import open_archive, record_to_article
 from newsprism.ingest.urls import url_hash
@@ -73,6 +75,15 @@ def read_dated_records(path: Path) -> list[dict]:
     return records
 
 
+def _with_url(record: dict, line: int) -> dict:
+    """The record, given a URL of its own when it has none: a labelled stream is
+    identified by its ids, and every line of it must get a story (``import`` skips
+    such a line, as a feed item without a link)."""
+    if not str(record.get("url") or "").strip():
+        record["url"] = f"https://unknown.invalid/eval/{quote(str(record.get('id', line)))}"
+    return record
+
+
 def evaluate_stories(path: Path, *, settings: Settings) -> Evaluation:
     records = read_dated_records(path)
     evaluation = Evaluation()
@@ -80,8 +91,8 @@ def evaluate_stories(path: Path, *, settings: Settings) -> Evaluation:
         engine = open_database(f"sqlite:///{Path(folder) / 'eval.sqlite3'}")
         keys: list[str | None] = []
         with engine.begin() as conn:
-            for record in records:
-                article = record_to_article(record)
+            for line, record in enumerate(records, start=1):
+                article = record_to_article(_with_url(record, line))
                 if article is None:
                     keys.append(None)
                     continue

@@ -93,3 +93,17 @@ def test_an_undated_line_takes_the_date_of_the_dated_line_before_it(tmp_path):
     june_1 = datetime(2018, 6, 1, 10, tzinfo=UTC)
     june_3 = datetime(2018, 6, 3, tzinfo=UTC)
     assert published == [None, june_1, june_1, june_3, june_3]
+
+
+def test_a_headline_and_lede_file_may_name_its_fields_headline_and_lede():
+    article = record_to_article(
+        {
+            "url": "https://apnews.com/article/budget",
+            "headline": "Senate passes budget bill",
+            "lede": "WASHINGTON (AP) — The Senate passed the budget bill late on Friday.",
+        }
+    )
+    assert article is not None
+    assert article.title == "Senate passes budget bill"
+    assert article.text.startswith("WASHINGTON (AP) — The Senate passed")
+    assert article.lede.startswith("WASHINGTON (AP) — The Senate passed")

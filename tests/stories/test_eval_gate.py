@@ -164,3 +164,23 @@ def test_a_file_without_gold_labels_still_gets_predictions(tmp_path, monkeypatch
     result = CliRunner().invoke(app, ["eval", "stories", str(source), "--out", str(out)])
     assert result.exit_code == 0 and "nothing to score" in result.output
     assert [line.split("\t")[0] for line in out.read_text().splitlines()] == ["x1", "x2"]
+
+
+def test_lines_without_a_url_are_known_by_their_id_and_all_get_a_story(tmp_path, monkeypatch):
+    """A labelled stream may carry ids and no URLs: every line is still clustered and
+    written, and the scores count every line."""
+    monkeypatch.setenv("NEWSPRISM_DATA_DIR", str(tmp_path))
+    records = [
+        json.loads(line)
+        for line in (SHARED_DATA / "corpora" / "basil.jsonl").read_text().splitlines()[:30]
+    ]
+    source = tmp_path / "no-urls.jsonl"
+    source.write_text(
+        "".join(json.dumps({k: v for k, v in r.items() if k != "url"}) + "\n" for r in records)
+    )
+    out = tmp_path / "pred.tsv"
+    result = CliRunner().invoke(app, ["eval", "stories", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    predicted = dict(line.split("\t") for line in out.read_text().splitlines())
+    assert list(predicted) == [str(r["id"]) for r in records]
+    assert _f1(result.stdout, "BCubed") >= 0.9

@@ -94,11 +94,13 @@ _ABBREVIATIONS = re.compile(
 # quote: "NASA — the agency said" is a sentence, not a dateline).
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _DATELINE = re.compile(
-    rf"^(?:[{_UPPER}][{_UPPER}.'’/ -]*[{_UPPER}.]"
+    rf"^(?:(?:[{_UPPER}][{_UPPER}.'’/ -]*[{_UPPER}.]"
     r"(?:,(?:\s+[\w.]{1,12}){1,3})?\s*(?:\([\w.&/ -]{1,30}\))?"
     r"|\([\w.&/ -]{1,30}\))"
     # A hyphen needs a space after it ("COVID-19" is a word); a dash or "--" does not.
-    r"(?:\s*\.?\s*-{1,2}\s+|\s*\.?\s*(?:[–—]|--)\s*)"
+    r"(?:\s*\.?\s*-{1,2}\s+|\s*\.?\s*(?:[–—―]|--)\s*)"
+    # CNN's own: the agency in brackets and no dash ("(CNN) North Korea fired").
+    rf"|\([{_UPPER}][\w.&/-]{{1,15}}\)\s+)"
     rf"(?=[\"“‘'«(¿¡]?[{_UPPER}0-9])"
 )
 # A photo caption that opens an agency's text ("FILE - In this March 3 photo, ...",
@@ -115,6 +117,25 @@ def strip_dateline(sentence: str) -> str:
 
 def is_photo_caption(sentence: str) -> bool:
     return bool(_PHOTO_CAPTION.match(sentence))
+
+
+# Sentence openers that lean on the sentence before ("He said…", "It landed at…",
+# "But the vote…"): out of their article they read as riddles.
+_LEANING_OPENERS = {
+    "en": "he she it they his her its their them this these those but and however yet",
+    "es": "él ella ellos ellas su sus esto pero",
+    "fr": "il elle ils elles son sa ses leur leurs cela ceci mais cependant",
+    "de": "er sie sein seine ihr ihre dies dieser diese aber jedoch",
+    "pt": "ele ela eles elas seu sua seus suas isso isto mas porém",
+}
+_LEANING = {lang: frozenset(words.split()) for lang, words in _LEANING_OPENERS.items()}
+
+
+def leans_on_context(sentence: str, language: str | None) -> bool:
+    """Whether the sentence opens with a pronoun or connective that refers back
+    (languages without a list: never)."""
+    opener = sentence.split(maxsplit=1)[0].strip("\"“‘'«,").lower() if sentence.strip() else ""
+    return opener in _LEANING.get(language or "en", frozenset())
 
 
 def sentences(text: str) -> list[str]:

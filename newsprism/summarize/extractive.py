@@ -17,7 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsprism.nlp.embed import Embedder
-from newsprism.nlp.text import clean_paragraphs, is_photo_caption, sentences, strip_dateline
+from newsprism.nlp.text import (
+    clean_paragraphs,
+    is_photo_caption,
+    leans_on_context,
+    sentences,
+    strip_dateline,
+)
 
 METHOD = "extractive-centroid-mmr"
 LEAD_METHOD = "extractive-lead (one article)"
@@ -61,7 +67,7 @@ def candidate_sentences(
     for item in inputs:
         found = []
         for sentence in sentences(clean_paragraphs(item.text))[: params.sentences_per_article * 2]:
-            if is_photo_caption(sentence):
+            if is_photo_caption(sentence) or leans_on_context(sentence, item.language):
                 continue
             sentence = strip_dateline(sentence)
             words = len(sentence.split())

@@ -5,7 +5,7 @@ import json
 import ftfy
 import pytest
 
-from newsprism.nlp.text import clean, is_photo_caption, strip_dateline
+from newsprism.nlp.text import clean, is_photo_caption, leans_on_context, strip_dateline
 from tests.conftest import SHARED_DATA
 
 
@@ -61,6 +61,8 @@ def test_clean_agrees_with_ftfy_on_real_non_ascii_text():
         ("(Reuters) - Facebook Inc said", "Facebook Inc said"),
         ("LAS VEGAS — “We will", "“We will"),
         ("MADRID, 3 dic (EFE).- El Gobierno", "El Gobierno"),
+        ("WASHINGTON ― In recent years", "In recent years"),
+        ("(CNN) In a major show of defiance", "In a major show of defiance"),
     ],
 )
 def test_strip_dateline_drops_the_wire_dateline(opening, sentence):
@@ -75,6 +77,7 @@ def test_strip_dateline_drops_the_wire_dateline(opening, sentence):
         "U.S. stocks fell — sharply — on Friday.",
         "The WASHINGTON — based group said so.",
         "Speaker Nancy Pelosi — who was asked — declined.",
+        "(but not always) the vote passed.",
     ],
 )
 def test_strip_dateline_keeps_sentences_without_one(sentence):
@@ -85,3 +88,22 @@ def test_agency_photo_captions_are_recognised():
     assert is_photo_caption("FILE - In this March 3, 2020 file photo, Jerome Powell pauses.")
     assert is_photo_caption("FILE PHOTO: Special Counsel Robert Mueller departs.")
     assert not is_photo_caption("FILES released on Friday show the plan.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "leans"),
+    [
+        ("It landed in Los Angeles at 7:33 p.m., the airline said.", "en", True),
+        ("But the vote was delayed again.", "en", True),
+        ("“This is a disgrace,” he said.", "en", True),
+        ("Italy won the final on penalties.", "en", False),
+        ("The Senate passed the bill.", "en", False),
+        ("Él dijo que no habrá elecciones.", "es", True),
+        ("El Gobierno aprobó la ley.", "es", False),
+        ("Es gibt keine Einigung.", "de", False),
+        ("He said so.", None, True),
+        ("He said so.", "ja", False),
+    ],
+)
+def test_sentences_that_refer_back_are_recognised(sentence, language, leans):
+    assert leans_on_context(sentence, language) is leans

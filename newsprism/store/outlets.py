@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, func, insert, select, update
 
 from newsprism.models import Outlet, Rating
@@ -39,6 +41,10 @@ def get_outlet(conn: Connection, outlet_id: int) -> Outlet | None:
     feed_urls = conn.execute(
         select(feeds.c.url).where(feeds.c.outlet_id == outlet_id).order_by(feeds.c.url)
     ).scalars()
+    return _outlet(row, list(feed_urls), ratings_by_outlet(conn, [outlet_id])[outlet_id])
+
+
+def _outlet(row: Any, feed_urls: list[str], outlet_ratings: list[Rating]) -> Outlet:
     return Outlet(
         id=row.id,
         domain=row.domain,
@@ -49,8 +55,8 @@ def get_outlet(conn: Connection, outlet_id: int) -> Outlet | None:
         owner=row.owner,
         ownership_typology=row.ownership_typology,
         ownership_source=row.ownership_source,
-        feeds=list(feed_urls),
-        ratings=ratings_by_outlet(conn, [outlet_id])[outlet_id],
+        feeds=feed_urls,
+        ratings=outlet_ratings,
     )
 
 
@@ -178,22 +184,7 @@ def list_outlets(conn: Connection, *, country: str | None = None) -> list[Outlet
         if feed.outlet_id in feeds_of:
             feeds_of[feed.outlet_id].append(feed.url)
     ratings_of = _all_ratings(conn, set(ids))
-    return [
-        Outlet(
-            id=row.id,
-            domain=row.domain,
-            name=row.name,
-            country=row.country,
-            language=row.language,
-            homepage=row.homepage,
-            owner=row.owner,
-            ownership_typology=row.ownership_typology,
-            ownership_source=row.ownership_source,
-            feeds=feeds_of[row.id],
-            ratings=ratings_of.get(row.id, []),
-        )
-        for row in rows
-    ]
+    return [_outlet(row, feeds_of[row.id], ratings_of.get(row.id, [])) for row in rows]
 
 
 def _all_ratings(conn: Connection, outlet_ids: set[int]) -> dict[int, list[Rating]]:

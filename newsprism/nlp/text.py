@@ -120,20 +120,21 @@ def is_photo_caption(sentence: str) -> bool:
 
 
 # Sentence openers that lean on the sentence before ("He said…", "It landed at…",
-# "But the vote…"): out of their article they read as riddles.
+# "But the vote…"): out of their article they read as riddles. Demonstratives that
+# open time phrases as often ("This week", "Diese Woche") are not among them.
 _LEANING_OPENERS = {
-    "en": "he she it they his her its their them this these those but and however yet",
+    "en": "he she it they his her its their them but and however yet",
     "es": "él ella ellos ellas su sus esto pero",
     "fr": "il elle ils elles son sa ses leur leurs cela ceci mais cependant",
-    "de": "er sie sein seine ihr ihre dies dieser diese aber jedoch",
+    "de": "er sie sein seine ihr ihre dies aber jedoch",
     "pt": "ele ela eles elas seu sua seus suas isso isto mas porém",
 }
 _LEANING = {lang: frozenset(words.split()) for lang, words in _LEANING_OPENERS.items()}
 
 
 def leans_on_context(sentence: str, language: str | None) -> bool:
-    """Whether the sentence opens with a pronoun or connective that refers back
-    (languages without a list: never)."""
+    """Whether the sentence opens with a pronoun or connective that refers back (an
+    unknown language is taken for English; other languages without a list: never)."""
     opener = sentence.split(maxsplit=1)[0].strip("\"“‘'«,").lower() if sentence.strip() else ""
     return opener in _LEANING.get(language or "en", frozenset())
 

@@ -95,7 +95,8 @@ def test_agency_photo_captions_are_recognised():
     [
         ("It landed in Los Angeles at 7:33 p.m., the airline said.", "en", True),
         ("But the vote was delayed again.", "en", True),
-        ("“This is a disgrace,” he said.", "en", True),
+        ("“They lied to us,” he said.", "en", True),
+        ("This week the Senate returns.", "en", False),
         ("Italy won the final on penalties.", "en", False),
         ("The Senate passed the bill.", "en", False),
         ("Él dijo que no habrá elecciones.", "es", True),

@@ -1,10 +1,11 @@
 """Article-body quality of newsprism's extractor against plain trafilatura, same run.
 
-    python bench/extraction.py [--pages N] [--data PATH]
+    python bench/extraction.py [--pages N] [--data PATH ...]
 
 Runs over the scrapinghub article-extraction-benchmark (181 real pages with gold
-``articleBody``) and scores, page by page, (a) ``extract_page(html, url=url).text`` and
-(b) ``trafilatura.extract(html, url=url)`` with default options.
+``articleBody``) and the 27 news pages of Mozilla Readability's tests, and scores, page
+by page, (a) ``extract_page(html, url=url).text`` and (b) ``trafilatura.extract(html,
+url=url)`` with default options.
 
 The metric re-implements the benchmark's ``evaluate.py`` (that file is not vendored):
 
@@ -35,11 +36,16 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import lxml.html
 import trafilatura
 
 from newsprism.ingest.extract import extract_page
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/extraction/scrapinghub"
+_EXTRACTION = Path(__file__).resolve().parents[2] / "shared/data/extraction"
+DEFAULT = _EXTRACTION / "scrapinghub"
+# 27 pages of Mozilla Readability's tests: news in Czech, German, French, Portuguese,
+# Spanish and English, with the article as Readability's maintainers expect it.
+DEFAULTS = [DEFAULT, _EXTRACTION / "readability-news"]
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 SHINGLE = 4
 
@@ -98,7 +104,11 @@ EXTRACTORS: dict[str, Callable[[str, str], str]] = {
 
 
 def load_pages(folder: Path, *, limit: int | None) -> list[tuple[str, str, str]]:
-    """(html, url, gold body) per page, in id order; html decoded as the benchmark does."""
+    """(html, url, gold body) per page, in id order; html decoded as the benchmark does.
+    A folder of ``*/source.html`` and ``*/expected.html`` (Mozilla Readability's test
+    pages) gives the text of each expected page as its gold body."""
+    if not (folder / "ground-truth.json").exists():
+        return _readability_pages(folder, limit=limit)
     gold = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for key in sorted(gold)[:limit]:
@@ -107,21 +117,35 @@ def load_pages(folder: Path, *, limit: int | None) -> list[tuple[str, str, str]]
     return pages
 
 
+def _readability_pages(folder: Path, *, limit: int | None) -> list[tuple[str, str, str]]:
+    pages = []
+    for page in sorted(path.parent for path in folder.glob("*/expected.html"))[:limit]:
+        expected = lxml.html.fromstring((page / "expected.html").read_text(encoding="utf-8"))
+        # Text nodes joined by spaces, so two paragraphs never run into one token.
+        gold = " ".join(expected.itertext())
+        html = (page / "source.html").read_text(encoding="utf-8", errors="replace")
+        pages.append((html, f"http://fakehost/{page.name}/", gold))
+    return pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages")
-    parser.add_argument("--data", type=Path, default=DEFAULT)
+    parser.add_argument(
+        "--data", type=Path, nargs="+", default=DEFAULTS, help="benchmark folders (default: both)"
+    )
     args = parser.parse_args()
-    pages = load_pages(args.data, limit=args.pages)
-    print(f"{len(pages)} pages from {args.data}")
-    print(f"{'extractor':32} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8}")
-    for name, extractor in EXTRACTORS.items():
-        started = time.perf_counter()
-        counts = [match_counts(body, extractor(html, url)) for html, url, body in pages]
-        elapsed = time.perf_counter() - started
-        precision, recall, f1 = scores(counts)
-        rate = len(pages) / elapsed
-        print(f"{name:32} {precision:6.3f} {recall:6.3f} {f1:6.3f} {rate:8.1f}")
+    for folder in args.data:
+        pages = load_pages(folder, limit=args.pages)
+        print(f"\n{len(pages)} pages from {folder}")
+        print(f"{'extractor':32} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8}")
+        for name, extractor in EXTRACTORS.items():
+            started = time.perf_counter()
+            counts = [match_counts(body, extractor(html, url)) for html, url, body in pages]
+            elapsed = time.perf_counter() - started
+            precision, recall, f1 = scores(counts)
+            rate = len(pages) / elapsed
+            print(f"{name:32} {precision:6.3f} {recall:6.3f} {f1:6.3f} {rate:8.1f}")
 
 
 if __name__ == "__main__":

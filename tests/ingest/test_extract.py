@@ -115,3 +115,15 @@ def test_extraction_quality_gate_on_the_scrapinghub_benchmark():
     counts = [match_counts(body, extract_page(html, url=url).text) for html, url, body in pages]
     precision, recall, f1 = scores(counts)
     assert f1 >= 0.955, (precision, recall, f1)
+
+
+def test_extraction_quality_gate_on_readabilitys_news_pages():
+    """Pinned score that may only rise: shingle F1 on the 27 news pages of Mozilla
+    Readability's tests (Czech, German, French, Portuguese, Spanish, English)."""
+    from bench.extraction import load_pages, match_counts, scores
+
+    pages = load_pages(SHARED_DATA / "extraction" / "readability-news", limit=None)
+    assert len(pages) == 27
+    counts = [match_counts(body, extract_page(html, url=url).text) for html, url, body in pages]
+    precision, recall, f1 = scores(counts)
+    assert f1 >= 0.938, (precision, recall, f1)

@@ -128,7 +128,7 @@ def extract_page(page: str | bytes, *, url: str | None) -> Extracted:
     if result is None or len((getattr(result, "text", None) or "").split()) < 200:
         result = trafilatura.bare_extraction(text_html, url=url, **options)
     data = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
-    body = clean_paragraphs(data.get("text"))
+    body = without_trailing_links(clean_paragraphs(data.get("text")))
     language = page_language or detect_language(f"{data.get('title') or ''} {body[:2000]}")
     return Extracted(
         url=url,
@@ -156,3 +156,32 @@ def extract_source(source: str, *, url: str | None = None, settings) -> Extracte
     if path.suffix == ".gz":
         raw = gzip.decompress(raw)
     return extract_page(raw, url=url)
+
+
+# The heading of a list of other articles at the foot of a page ("Other Opinion
+# Columns", "You Might Also Like", "Lesen Sie auch"), a line of its own. ("Read more"
+# is not one: sites also use it for the rest of the article itself.)
+_LINKS_HEADING = re.compile(
+    r"(?:related(?: stories| articles| coverage| content| links)?"
+    r"|more (?:from|on|stories|news|in)\b.{0,40}|other .{0,30}(?:columns|stories)"
+    r"|recommended(?: for you)?|you (?:may|might) (?:also )?like|most (?:popular|read)"
+    r"|trending(?: now)?|see also|further reading"
+    r"|también te puede interesar|lea también|lesen sie auch|mehr zum thema"
+    r"|à lire aussi|lire aussi|leia também|veja também)\s*:?",
+    re.IGNORECASE,
+)
+# What may follow such a heading, as a share of the text's words: a heading with most
+# of the text after it is part of the article (a "More on this" section of a report).
+_LINKS_SHARE = 0.4
+
+
+def without_trailing_links(body: str) -> str:
+    """The body without a list of other articles that the extractor took in after it."""
+    lines = body.split("\n")
+    words = len(body.split())
+    for number, line in enumerate(lines[1:], start=1):
+        if _LINKS_HEADING.fullmatch(line.strip()):
+            rest = sum(len(later.split()) for later in lines[number:])
+            if rest <= _LINKS_SHARE * words:
+                return "\n".join(lines[:number])
+    return body

@@ -190,8 +190,12 @@ def eval_stories(
 ) -> None:
     """Cluster a stream of articles from an empty state; score it against gold labels."""
     from newsprism.jobs.evaluate import evaluate_stories
+    from newsprism.jobs.runner import pipeline_progress, progress_bars
 
-    evaluation = evaluate_stories(path, settings=_settings())
+    with progress_bars(console) as progress:
+        evaluation = evaluate_stories(
+            path, settings=_settings(), on_progress=pipeline_progress(progress)
+        )
     if out:
         with out.open("w", encoding="utf-8") as handle:
             for article_id, story_id in zip(evaluation.ids, evaluation.predicted, strict=True):

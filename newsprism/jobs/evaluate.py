@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from newsprism.ingest.archive import open_archive, record_to_article
 from newsprism.ingest.urls import url_hash
-from newsprism.jobs.pipeline import Pipeline
+from newsprism.jobs.pipeline import Pipeline, ProgressCallback
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.db import open_database
@@ -84,7 +84,11 @@ def _with_url(record: dict, line: int) -> dict:
     return record
 
 
-def evaluate_stories(path: Path, *, settings: Settings) -> Evaluation:
+def evaluate_stories(
+    path: Path, *, settings: Settings, on_progress: ProgressCallback | None = None
+) -> Evaluation:
+    """``on_progress(event, done=, total=)``: "stored" as the lines are stored, then the
+    pipeline's own events ("copies", "clustered")."""
     records = read_dated_records(path)
     evaluation = Evaluation()
     with tempfile.TemporaryDirectory(prefix="newsprism-eval-") as folder:
@@ -98,9 +102,13 @@ def evaluate_stories(path: Path, *, settings: Settings) -> Evaluation:
                     continue
                 add_article(conn, article)
                 keys.append(url_hash(article.url))
+                if on_progress and line % 500 == 0:
+                    on_progress("stored", done=line, total=len(records))
+        if on_progress:
+            on_progress("stored", done=len(records), total=len(records))
         params = ClusterParams.from_settings(settings)
         Pipeline(engine, params=params, embedder_name=settings.embedding_backend).process(
-            refresh=False
+            refresh=False, on_progress=on_progress
         )
         with engine.connect() as conn:
             story_of = story_ids_by_url_hash(conn)

@@ -98,6 +98,8 @@ class Pipeline:
         many = backlog > self._batch_size
         with BacklogWorker(self._embedder_name) if many else nullcontext() as worker:
             # Before clustering, so the coverage computed below already tells copies apart.
+            if on_progress:
+                on_progress("copies", done=0, total=None)
             mark_syndicated_copies(self._engine, worker=worker)
             # Topics of stories stored before topics existed, or under older topic rules.
             backfill_story_topics(self._engine)

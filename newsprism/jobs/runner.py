@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from sqlalchemy import Engine
 
 from newsprism.ingest.archive import ArchiveProblem, read_archive
@@ -58,7 +65,8 @@ def make_pipeline(engine: Engine, settings: Settings) -> Pipeline:
 
 
 @contextmanager
-def _progress(console: Console | None) -> Iterator[Progress]:
+def progress_bars(console: Console | None) -> Iterator[Progress]:
+    """Rich progress bars on ``console``; none (a silent stand-in) without one."""
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -77,7 +85,7 @@ def import_archive(
 ) -> dict[str, int]:
     engine = open_instance(settings, console)
     report = {"lines_read": 0, "articles_new": 0, "duplicates": 0, "problems": 0}
-    with _progress(console) as progress:
+    with progress_bars(console) as progress:
         task = progress.add_task(f"importing {path.name}", total=None)
         chunk: list = []
 
@@ -114,22 +122,38 @@ def _process(
     engine: Engine, settings: Settings, progress: Progress | None = None
 ) -> dict[str, int]:
     pipeline = make_pipeline(engine, settings)
-    cluster_task = refresh_task = None
+    on_progress = pipeline_progress(progress) if progress is not None else None
+    return pipeline.process(on_progress=on_progress).as_dict()
+
+
+# What each step of a pipeline pass is called on its progress bar.
+_STEPS = {
+    "stored": "storing articles",
+    "copies": "finding syndicated copies",
+    "clustered": "clustering into stories",
+    "refreshed": "coverage and summaries",
+}
+
+
+def pipeline_progress(progress: Progress) -> Callable[..., None]:
+    """A pipeline ``on_progress`` that draws one bar a step; a step whose total is not
+    known (the syndicated-copies pass) pulses until the next step starts."""
+    tasks: dict[str, TaskID] = {}
+    pulsing: list[TaskID] = []
 
     def on_progress(event: str, done: int = 0, total: int | None = None) -> None:
-        nonlocal cluster_task, refresh_task
-        if progress is None:
+        if event not in _STEPS:
             return
-        if event == "clustered":
-            if cluster_task is None:
-                cluster_task = progress.add_task("clustering into stories", total=total)
-            progress.update(cluster_task, completed=done)
-        elif event == "refreshed":
-            if refresh_task is None:
-                refresh_task = progress.add_task("coverage and summaries", total=total)
-            progress.update(refresh_task, completed=done)
+        if event not in tasks:
+            for task in pulsing:
+                progress.update(task, total=1, completed=1)
+            pulsing.clear()
+            tasks[event] = progress.add_task(_STEPS[event], total=total)
+            if total is None:
+                pulsing.append(tasks[event])
+        progress.update(tasks[event], completed=done)
 
-    return pipeline.process(on_progress=on_progress).as_dict()
+    return on_progress
 
 
 def ingest_once(settings: Settings, *, console: Console | None = None) -> dict[str, int]:
@@ -137,7 +161,7 @@ def ingest_once(settings: Settings, *, console: Console | None = None) -> dict[s
     from newsprism.ingest.poll import poll_once
 
     engine = open_instance(settings, console)
-    with _progress(console) as progress:
+    with progress_bars(console) as progress:
         feeds_task = progress.add_task("polling feeds", total=None)
 
         def on_poll(event: str, **info: object) -> None:

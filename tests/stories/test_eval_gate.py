@@ -184,3 +184,14 @@ def test_lines_without_a_url_are_known_by_their_id_and_all_get_a_story(tmp_path,
     predicted = dict(line.split("\t") for line in out.read_text().splitlines())
     assert list(predicted) == [str(r["id"]) for r in records]
     assert _f1(result.stdout, "BCubed") >= 0.9
+
+
+def test_eval_shows_each_step_on_a_progress_bar(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPRISM_DATA_DIR", str(tmp_path))
+    corpus = str(SHARED_DATA / "corpora" / "newswcl50.jsonl")
+    result = CliRunner().invoke(app, ["eval", "stories", corpus])
+    assert result.exit_code == 0, result.output
+    steps = ["storing articles", "finding syndicated copies", "clustering into stories"]
+    shown = [result.stderr.find(step) for step in steps]
+    assert -1 not in shown and shown == sorted(shown), result.stderr
+    assert "50/50" in result.stderr  # the stored lines, counted against the file's

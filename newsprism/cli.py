@@ -196,6 +196,10 @@ def eval_stories(
         evaluation = evaluate_stories(
             path, settings=_settings(), on_progress=pipeline_progress(progress)
         )
+    for problem in evaluation.problems[:10]:
+        console.print(f"[yellow]skipped[/yellow] {problem}")
+    if len(evaluation.problems) > 10:
+        console.print(f"[yellow]skipped[/yellow] {len(evaluation.problems) - 10} more such lines")
     if out:
         with out.open("w", encoding="utf-8") as handle:
             for article_id, story_id in zip(evaluation.ids, evaluation.predicted, strict=True):

@@ -36,6 +36,7 @@ class Evaluation:
     predicted: list[int] = field(default_factory=list)
     gold: list[str | None] = field(default_factory=list)
     skipped_lines: int = 0
+    problems: list[str] = field(default_factory=list)  # the lines that are no record
 
     @property
     def labelled(self) -> tuple[list[str], list[int]]:
@@ -56,23 +57,32 @@ class Evaluation:
         }
 
 
-def read_dated_records(path: Path) -> list[dict]:
-    """The file's records in file order; one without a date takes the date of the
+def read_dated_records(path: Path) -> tuple[list[dict], list[str]]:
+    """The file's records in file order, and what is wrong with the lines that are
+    none (not JSON, not an object); a record without a date takes the date of the
     record before it (``published``, or ``date`` as in the UCI file)."""
-    records = []
+    records: list[dict] = []
+    problems: list[str] = []
     last_date = None
     with open_archive(path) as handle:
-        for line in handle:
+        for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            record = json.loads(line)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                problems.append(f"line {number}: not valid JSON ({error.msg})")
+                continue
+            if not isinstance(record, dict):
+                problems.append(f"line {number}: not a JSON object")
+                continue
             date = record.get("published") or record.get("date")
             if date in (None, "", "None"):
                 record["published"] = last_date
             else:
                 last_date = date
             records.append(record)
-    return records
+    return records, problems
 
 
 def _with_url(record: dict, line: int) -> dict:
@@ -89,8 +99,8 @@ def evaluate_stories(
 ) -> Evaluation:
     """``on_progress(event, done=, total=)``: "stored" as the lines are stored, then the
     pipeline's own events ("copies", "clustered")."""
-    records = read_dated_records(path)
-    evaluation = Evaluation()
+    records, problems = read_dated_records(path)
+    evaluation = Evaluation(problems=problems, skipped_lines=len(problems))
     with tempfile.TemporaryDirectory(prefix="newsprism-eval-") as folder:
         engine = open_database(f"sqlite:///{Path(folder) / 'eval.sqlite3'}")
         keys: list[str | None] = []

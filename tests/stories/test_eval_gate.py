@@ -195,3 +195,23 @@ def test_eval_shows_each_step_on_a_progress_bar(tmp_path, monkeypatch):
     shown = [result.stderr.find(step) for step in steps]
     assert -1 not in shown and shown == sorted(shown), result.stderr
     assert "50/50" in result.stderr  # the stored lines, counted against the file's
+
+
+def test_a_broken_line_is_named_and_skipped_and_the_rest_is_clustered(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPRISM_DATA_DIR", str(tmp_path))
+    source = tmp_path / "broken.jsonl"
+    source.write_text(
+        '{"id": "x1", "url": "https://a.example/1", "title": "Senate passes budget bill", '
+        '"published": "2020-01-01", "story_id": "s"}\n'
+        '{"id": "x2", "url": "https://b.example/2", "title": "cut off in the mid\n'
+        '["a list, not an article"]\n'
+        '{"id": "x3", "url": "https://c.example/3", "title": "Budget bill passes the Senate", '
+        '"published": "2020-01-01", "story_id": "s"}\n'
+    )
+    out = tmp_path / "pred.tsv"
+    result = CliRunner().invoke(app, ["eval", "stories", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "line 2: not valid JSON" in result.stderr
+    assert "line 3: not a JSON object" in result.stderr
+    assert [line.split("\t")[0] for line in out.read_text().splitlines()] == ["x1", "x3"]
+    assert "2 lines skipped" in result.stdout

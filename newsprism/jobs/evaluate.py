@@ -85,7 +85,7 @@ def read_dated_records(path: Path) -> tuple[list[dict], list[str]]:
     return records, problems
 
 
-def _with_url(record: dict, line: int) -> dict:
+def with_url_from_id(record: dict, line: int) -> dict:
     """The record, given a URL of its own when it has none: a labelled stream is
     identified by its ids, and every line of it must get a story (``import`` skips
     such a line, as a feed item without a link)."""
@@ -106,7 +106,7 @@ def evaluate_stories(
         keys: list[str | None] = []
         with engine.begin() as conn:
             for line, record in enumerate(records, start=1):
-                article = record_to_article(_with_url(record, line))
+                article = record_to_article(with_url_from_id(record, line))
                 if article is None:
                     keys.append(None)
                     continue

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.ingest.archive import open_archive, record_to_article
+from newsprism.jobs.evaluate import with_url_from_id
 from newsprism.nlp.embed import get_embedder
 from newsprism.nlp.lang import detect_language
 from newsprism.nlp.text import clean
@@ -114,6 +115,9 @@ def _gold_stories(path: Path, evaluation: SummaryEvaluation) -> Iterator[tuple[s
             except ValueError:
                 evaluation.skipped_lines += 1
                 continue
+            if not isinstance(record, dict):
+                evaluation.skipped_lines += 1
+                continue
             gold = record.get("story_id", record.get("cluster"))
             if gold in (None, "", "None"):
                 evaluation.unlabelled_lines += 1
@@ -131,7 +135,7 @@ def evaluate_summaries(path: Path, *, settings: Settings) -> SummaryEvaluation:
         inputs = []
         external: dict[int, str] = {}  # our article id -> the file's id, for the output
         for record in records:
-            article = record_to_article(record)
+            article = record_to_article(with_url_from_id(record, next_id + 1))
             if article is None:
                 evaluation.skipped_lines += 1
                 continue

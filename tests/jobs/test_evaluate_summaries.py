@@ -110,3 +110,18 @@ def test_cli_without_references_says_there_is_nothing_to_score(tmp_path, monkeyp
     assert result.exit_code == 0, result.output
     assert "1 gold stories summarized (1 extractive)" in result.output
     assert "no reference_summary in the file: nothing to score" in result.output
+
+
+def test_lines_without_urls_are_summarized_and_non_objects_skipped(tmp_path, settings):
+    corpus = tmp_path / "no-urls.jsonl"
+    chosen, _references = _write_corpus(corpus, stories=2)
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    stripped = [
+        json.dumps({key: value for key, value in json.loads(line).items() if key != "url"})
+        for line in lines
+    ]
+    corpus.write_text("\n".join([*stripped, '["not", "an", "article"]']) + "\n", encoding="utf-8")
+    evaluation = evaluate_summaries(corpus, settings=settings)
+    assert [story["story_id"] for story in evaluation.stories] == chosen
+    assert all(story["articles"] == 3 and story["bullets"] for story in evaluation.stories)
+    assert evaluation.skipped_lines == 1

@@ -109,7 +109,8 @@ def read_corpus(
     ``labels`` (id → story), only the labelled records, in those stories."""
     seen: set[str] = set()
     rows: list[tuple[RawArticle, str]] = []
-    for record in read_dated_records(path):
+    records, _not_records = read_dated_records(path)
+    for record in records:
         if labels is not None:
             if str(record.get("id")) not in labels:
                 continue

@@ -121,12 +121,14 @@ def extract_page(page: str | bytes, *, url: str | None) -> Extracted:
     # much again and only pay off when the main pass finds little. The second pass
     # reads the page afresh: the first may have changed the tree.
     result = (
-        trafilatura.bare_extraction(document, url=url, fast=True, **options)
+        trafilatura.bare_extraction(without_popups(document), url=url, fast=True, **options)
         if document is not None
         else None
     )
     if result is None or len((getattr(result, "text", None) or "").split()) < 200:
-        result = trafilatura.bare_extraction(text_html, url=url, **options)
+        fresh = load_html(text_html)
+        source = without_popups(fresh) if fresh is not None else text_html
+        result = trafilatura.bare_extraction(source, url=url, **options)
     data = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
     body = without_trailing_links(clean_paragraphs(data.get("text")))
     language = page_language or detect_language(f"{data.get('title') or ''} {body[:2000]}")
@@ -156,6 +158,25 @@ def extract_source(source: str, *, url: str | None = None, settings) -> Extracte
     if path.suffix == ".gz":
         raw = gzip.decompress(raw)
     return extract_page(raw, url=url)
+
+
+# Pop-ups a page hides until the pointer is over a name or word: The Hill's
+# "rollover" cards (a photo and three headlines about the person named) and the
+# tooltips, popovers and hover cards of other sites. trafilatura reads them as text
+# ("…threatened to kill Rep. Ilhan OmarIlhan OmarHillicon Valley: …").
+_POPUPS = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' rollover-people-block ')"
+    " or contains(@class, 'tooltip') or contains(@class, 'popover')"
+    " or contains(@class, 'hovercard')]"
+)
+
+
+def without_popups(document: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The tree without the pop-up cards it hides (changed in place)."""
+    for element in document.xpath(_POPUPS):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return document
 
 
 # The heading of a list of other articles at the foot of a page ("Other Opinion

@@ -163,11 +163,23 @@ def extract_source(source: str, *, url: str | None = None, settings) -> Extracte
 # Pop-ups a page hides until the pointer is over a name or word: The Hill's
 # "rollover" cards (a photo and three headlines about the person named) and the
 # tooltips, popovers and hover cards of other sites. trafilatura reads them as text
-# ("…threatened to kill Rep. Ilhan OmarIlhan OmarHillicon Valley: …").
-_POPUPS = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' rollover-people-block ')"
-    " or contains(@class, 'tooltip') or contains(@class, 'popover')"
-    " or contains(@class, 'hovercard')]"
+# ("…threatened to kill Rep. Ilhan OmarIlhan OmarHillicon Valley: …"). Whole class
+# names only: "has-tooltip" or "popover-trigger" mark the article's own words.
+_POPUP_CLASSES = (
+    "rollover-people-block",
+    "tooltip",
+    "tooltip-content",
+    "tooltip-inner",
+    "popover",
+    "popover-content",
+    "popover-body",
+    "hovercard",
+)
+_POPUPS = "//*[{}]".format(
+    " or ".join(
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+        for name in _POPUP_CLASSES
+    )
 )
 
 

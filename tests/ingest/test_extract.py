@@ -4,7 +4,7 @@ import json
 from typer.testing import CliRunner
 
 from newsprism.cli import app
-from newsprism.ingest.extract import extract_page, without_trailing_links
+from newsprism.ingest.extract import extract_page, without_popups, without_trailing_links
 from newsprism.ingest.feeds import parse_feed
 from tests.conftest import SHARED_DATA
 
@@ -160,3 +160,15 @@ def test_pop_up_cards_hidden_in_the_text_are_left_out():
         "A New York man pleaded guilty to charges he threatened to kill Rep. Ilhan Omar (D-Minn.)"
     )
     assert "Hillicon Valley" not in text and "Ocasio-CortezAlexandria" not in text
+
+
+def test_only_the_pop_up_itself_goes_not_the_words_it_explains():
+    from lxml import html as lxml_html
+
+    document = lxml_html.fromstring(
+        "<div><p>The <span class='has-tooltip popover-trigger'>Fed</span> raised rates."
+        "<span class='tooltip'>Federal Reserve: the US central bank</span></p>"
+        "<p>Markets fell.<div class='card popover'>Three more headlines</div></p></div>"
+    )
+    text = " ".join(" ".join(without_popups(document).itertext()).split())
+    assert text == "The Fed raised rates. Markets fell."

@@ -103,11 +103,9 @@ def _categories(record: dict) -> list[str]:
     return [value for value in values if isinstance(value, str) and value.strip()]
 
 
-def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:
-    """The file's articles in order. An undated line takes the date of the dated line
-    before it, as ``eval stories`` does: an archive is a stream in time order, and the
-    import time would put the article years away from the ones around it."""
-    last_published = None
+def read_records(path: Path) -> Iterator[tuple[int, dict] | ArchiveProblem]:
+    """The file's JSON objects with their line numbers, in order; a line that is not
+    one is a problem (blank lines are skipped)."""
     with open_archive(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -120,11 +118,24 @@ def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:
             if not isinstance(record, dict):
                 yield ArchiveProblem(number, "not a JSON object")
                 continue
-            article = record_to_article(record)
-            if article is None:
-                yield ArchiveProblem(number, "no url or no title")
-                continue
-            if article.published is None:
-                article.published = last_published
-            last_published = article.published or last_published
-            yield article
+            yield number, record
+
+
+def read_archive(path: Path) -> Iterator[RawArticle | ArchiveProblem]:
+    """The file's articles in order. An undated line takes the date of the dated line
+    before it, as ``eval stories`` does: an archive is a stream in time order, and the
+    import time would put the article years away from the ones around it."""
+    last_published = None
+    for item in read_records(path):
+        if isinstance(item, ArchiveProblem):
+            yield item
+            continue
+        number, record = item
+        article = record_to_article(record)
+        if article is None:
+            yield ArchiveProblem(number, "no url or no title")
+            continue
+        if article.published is None:
+            article.published = last_published
+        last_published = article.published or last_published
+        yield article

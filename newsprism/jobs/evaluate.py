@@ -13,13 +13,12 @@ without a URL is known by its id.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from newsprism.ingest.archive import open_archive, record_to_article
+from newsprism.ingest.archive import ArchiveProblem, read_records, record_to_article
 from newsprism.ingest.urls import url_hash
 from newsprism.jobs.pipeline import Pipeline, ProgressCallback
 from newsprism.settings import Settings
@@ -64,24 +63,17 @@ def read_dated_records(path: Path) -> tuple[list[dict], list[str]]:
     records: list[dict] = []
     problems: list[str] = []
     last_date = None
-    with open_archive(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.append(f"line {number}: not valid JSON ({error.msg})")
-                continue
-            if not isinstance(record, dict):
-                problems.append(f"line {number}: not a JSON object")
-                continue
-            date = record.get("published") or record.get("date")
-            if date in (None, "", "None"):
-                record["published"] = last_date
-            else:
-                last_date = date
-            records.append(record)
+    for item in read_records(path):
+        if isinstance(item, ArchiveProblem):
+            problems.append(f"line {item.line}: {item.message}")
+            continue
+        _number, record = item
+        date = record.get("published") or record.get("date")
+        if date in (None, "", "None"):
+            record["published"] = last_date
+        else:
+            last_date = date
+        records.append(record)
     return records, problems
 
 

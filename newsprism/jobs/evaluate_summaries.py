@@ -19,7 +19,6 @@ only to English, so English figures match rouge-score with stemming on.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsprism.ingest.archive import open_archive, record_to_article
+from newsprism.ingest.archive import ArchiveProblem, read_records, record_to_article
 from newsprism.jobs.evaluate import with_url_from_id
 from newsprism.nlp.embed import get_embedder
 from newsprism.nlp.lang import detect_language
@@ -106,23 +105,16 @@ class SummaryEvaluation:
 
 def _gold_stories(path: Path, evaluation: SummaryEvaluation) -> Iterator[tuple[str, list[dict]]]:
     stories: dict[str, list[dict]] = defaultdict(list)
-    with open_archive(path) as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                evaluation.skipped_lines += 1
-                continue
-            if not isinstance(record, dict):
-                evaluation.skipped_lines += 1
-                continue
-            gold = record.get("story_id", record.get("cluster"))
-            if gold in (None, "", "None"):
-                evaluation.unlabelled_lines += 1
-                continue
-            stories[str(gold)].append(record)
+    for item in read_records(path):
+        if isinstance(item, ArchiveProblem):
+            evaluation.skipped_lines += 1
+            continue
+        _number, record = item
+        gold = record.get("story_id", record.get("cluster"))
+        if gold in (None, "", "None"):
+            evaluation.unlabelled_lines += 1
+            continue
+        stories[str(gold)].append(record)
     yield from stories.items()
 
 

@@ -67,9 +67,12 @@ def candidate_sentences(
     for item in inputs:
         found = []
         for sentence in sentences(clean_paragraphs(item.text))[: params.sentences_per_article * 2]:
-            if is_photo_caption(sentence) or leans_on_context(sentence, item.language):
+            if is_photo_caption(sentence):
                 continue
+            # Without its dateline, a report's first sentence may open by pointing back.
             sentence = strip_dateline(sentence)
+            if leans_on_context(sentence, item.language):
+                continue
             words = len(sentence.split())
             if params.min_words <= words <= params.max_words and not sentence.endswith("?"):
                 found.append(sentence)

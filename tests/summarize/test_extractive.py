@@ -157,3 +157,18 @@ def test_bullets_read_without_wire_datelines_or_photo_captions():
         if _DATELINE_START.match(item.text)
     }
     assert sum(text[:40] in openings for text in bullets) >= 10
+
+
+def test_a_first_sentence_that_points_back_once_its_dateline_goes_is_no_candidate():
+    item = SummaryInput(
+        article_id=1,
+        outlet_key="apnews.com",
+        side=None,
+        title="Senate passes budget",
+        text="WASHINGTON (AP) — He said the vote would have to wait until the new year. "
+        "The Senate passed the budget bill late on Friday by a vote of 60 to 40.",
+        language="en",
+    )
+    assert [text for _, text in candidate_sentences([item])] == [
+        "The Senate passed the budget bill late on Friday by a vote of 60 to 40."
+    ]

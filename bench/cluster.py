@@ -38,6 +38,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=40_000)
     parser.add_argument("--batch", type=int, default=256, help="the pipeline's batch size")
+    parser.add_argument(
+        "--no-settle", dest="settle", action="store_false", help="leave settling out"
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     centers = rng.standard_normal((args.events, 512)).astype(np.float32)
@@ -47,7 +50,7 @@ def main() -> None:
     seconds = np.sort(rng.uniform(0, 3 * 86400, args.articles))
     vocabulary = [_word(n) for n in range(50_000)]
 
-    clusterer = StoryClusterer(params=ClusterParams())
+    clusterer = StoryClusterer(params=ClusterParams(settle=args.settle))
 
     def text(event: int) -> str:
         common = [vocabulary[i] for i in rng.integers(0, len(vocabulary), 50)]
@@ -63,24 +66,33 @@ def main() -> None:
     started = time.perf_counter()
     cpu_started = time.process_time()
     next_key = 0
+    moved = 0
+
+    def new_key(_members: object = None) -> int:
+        nonlocal next_key
+        next_key += 1
+        return next_key
+
     for number in range(args.articles):
         position = number % args.batch
         if position == 0:  # as the pipeline does: one product scores a whole batch
+            if number and args.settle:  # ...and settles the previous one
+                moved += len(clusterer.settle(new_key).moves)
             clusterer.prefetch(vectors[number : number + args.batch])
         when = start + timedelta(seconds=float(seconds[number]))
         clusterer.close_before(when - timedelta(hours=clusterer.params.window_hours))
         terms = clusterer.term_vector(texts[number])
         choice = clusterer.best_story(vectors[number], terms, when, query=position)
-        key = choice.story_key
-        if key is None:
-            next_key += 1
-            key = next_key
+        key = choice.story_key if choice.story_key is not None else new_key()
         clusterer.add(key, vectors[number], terms, when, article_id=number)
+    if args.settle:
+        moved += len(clusterer.settle(new_key).moves)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles        {args.articles}")
     print(f"stories         {next_key} (open at the end: {len(clusterer.stories)})")
+    print(f"settling moved  {moved} articles" if args.settle else "settling        off")
     print(f"clustering      {args.articles / elapsed:8.0f} articles/s  (goal: 2,000)")
     print(f"CPU time        {cpu:8.1f} s  ({args.articles / cpu:.0f} articles per CPU-second)")
     print(f"peak RSS        {peak_mb:8.0f} MB")

@@ -131,6 +131,12 @@ class Settings(BaseSettings):
         description="Probability two open stories need as one event for the merge pass to "
         "merge them (the larger keeps its id, the other redirects); 0 turns merging off.",
     )
+    story_settle_threshold: float = Field(
+        default=0.4,
+        description="Settling: after each batch, the articles of the stories it changed "
+        "(and of those they came near) are grouped again all at once, groups joining "
+        "while their articles' mean pair probability reaches this; 0 turns settling off.",
+    )
     story_centring: bool = Field(
         default=False,
         description="Compare article and story embeddings less the mean of the open "

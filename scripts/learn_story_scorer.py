@@ -249,25 +249,40 @@ def gold_rows(stream: Stream, params: ClusterParams) -> tuple[np.ndarray, np.nda
 
 def cluster(stream: Stream, params: ClusterParams) -> list[int]:
     """The stories of a stream, placed as ``Pipeline._cluster_batch`` places them
-    (batches, prefetch, the merge pass with the larger story keeping its id)."""
+    (batches, prefetch, the merge pass with the larger story keeping its id, settling
+    within and at the end of each batch)."""
     clusterer = StoryClusterer(params=params)
     window = timedelta(hours=params.window_hours)
     placed: list[int] = []
     redirect: dict[int, int] = {}
     next_key = 0
+
+    def new_key(_members: object = None) -> int:
+        nonlocal next_key
+        next_key += 1
+        return next_key
+
+    def settle() -> None:
+        # Settling moves articles (placed is by article number) and empties stories.
+        settled = clusterer.settle(new_key)
+        for move in settled.moves:
+            placed[move.member.article_id] = move.to_key
+        redirect.update(settled.emptied)
+
     for start in range(0, len(stream.articles), BATCH):
         clusterer.prefetch(stream.embeddings[start : start + BATCH])
         for position in range(min(BATCH, len(stream.articles) - start)):
             number = start + position
             article, embedding = stream.articles[number], stream.embeddings[number]
+            if clusterer.settle_due(article.published):
+                settle()
             clusterer.close_before(article.published - window)
             vector = clusterer.term_vector(term_text(article.title, article.lede, article.text))
             choice = clusterer.best_story(embedding, vector, article.published, query=position)
             key = choice.story_key
             if key is None:
-                next_key += 1
-                key = next_key
-            clusterer.add(key, embedding, vector, article.published)
+                key = new_key()
+            clusterer.add(key, embedding, vector, article.published, article_id=number)
             placed.append(key)
             for other in choice.bridged if params.merge_threshold > 0 else ():
                 stories = clusterer.stories
@@ -284,6 +299,8 @@ def cluster(stream: Stream, params: ClusterParams) -> list[int]:
                 clusterer.absorb(source, into=target)
                 redirect[source] = target
                 key = target
+        if params.settle:
+            settle()
 
     def final(key: int) -> int:
         while key in redirect:

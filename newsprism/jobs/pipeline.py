@@ -30,7 +30,14 @@ from newsprism.store import stories as story_store
 from newsprism.store import syndication as syndication_store
 from newsprism.store import topics as topic_store
 from newsprism.store.outlets import ratings_by_outlet
-from newsprism.stories.cluster import ClusterParams, StoryClusterer, embedding_text, term_text
+from newsprism.stories.cluster import (
+    ClusterParams,
+    Member,
+    OpenStory,
+    StoryClusterer,
+    embedding_text,
+    term_text,
+)
 from newsprism.summarize.extractive import SummaryInput
 from newsprism.summarize.story import StorySummarizer
 
@@ -78,6 +85,8 @@ class Pipeline:
         self._summarizer = summarizer or StorySummarizer()
         # corrections_version when the clusterer was loaded (see _fresh_clusterer).
         self._clusterer_version = -1
+        # Open stories people corrected, read with the clusterer (_load_clusterer).
+        self._corrected_stories: set[int] = set()
 
     @property
     def embedder(self) -> Embedder:
@@ -188,6 +197,14 @@ class Pipeline:
                 member["when"],
                 article_id=member["id"],
             )
+        # What was stored was settled when it was placed; only what comes next settles.
+        clusterer.mark_settled()
+        # Settling leaves these alone. Only a correction by people adds to them, and a
+        # correction reloads the clusterer (_fresh_clusterer), so they are read here.
+        with self._engine.connect() as conn:
+            self._corrected_stories = corrections_store.corrected_by_people_among(
+                conn, clusterer.stories
+            )
         return clusterer
 
     def _fresh_clusterer(
@@ -244,6 +261,8 @@ class Pipeline:
             clusterer = self._fresh_clusterer(batch[0], version=locked)
             clusterer.prefetch(embeddings)
             for position, (article, embedding) in enumerate(zip(batch, embeddings, strict=True)):
+                if clusterer.settle_due(article.published):
+                    merged |= self._settle(conn, clusterer, touched)
                 clusterer.close_before(
                     article.published - timedelta(hours=self._params.window_hours)
                 )
@@ -274,9 +293,7 @@ class Pipeline:
                         centroid=to_bytes(embedding),
                     )
                     report.stories_created += 1
-                open_story = clusterer.add(
-                    story_id, embedding, vector, article.published, article_id=article.id
-                )
+                clusterer.add(story_id, embedding, vector, article.published, article_id=article.id)
                 story_store.attach_article(
                     conn,
                     article_id=article.id,
@@ -285,24 +302,81 @@ class Pipeline:
                     embedding=to_bytes(embedding),
                     grouping=grouping,
                 )
-                touched[story_id] = story_store.StoryState(
-                    id=story_id,
-                    title=clean(article.title) if open_story.count == 1 else "",
-                    centroid=to_bytes(open_story.embedding_sum),
-                    article_count=open_story.count,
-                    first_seen=open_story.first_seen,
-                    last_seen=open_story.last_seen,
-                )
+                touched[story_id] = _state(clusterer.stories[story_id], title=clean(article.title))
                 report.articles_clustered += 1
                 if assignment.bridged:
                     merged |= self._merge_bridged(
                         conn, clusterer, story_id, assignment.bridged, touched
                     )
+            if self._params.settle:
+                merged |= self._settle(conn, clusterer, touched)
             for state in touched.values():
                 story_store.save_story_state(conn, state)
         report.story_ids.update(touched)
         report.story_ids -= merged
         report.stories_merged += len(merged)
+
+    def _settle(
+        self,
+        conn: Connection,
+        clusterer: StoryClusterer,
+        touched: dict[int, story_store.StoryState],
+    ) -> set[int]:
+        """Settle the stories changed since the last settling (``StoryClusterer.settle``)
+        and write what moved: each moved article's story and "why grouped", a story
+        for each new group, and a redirect (logged as a machine merge) for each story
+        left empty. Stories people corrected are left alone. Returns the emptied
+        stories' ids; ``touched`` gets the state of every story that changed."""
+
+        # Every member the pipeline adds has its article id (only scripts leave it out).
+        def create(members: list[Member]) -> int:
+            first = min(members, key=lambda member: (member.when, member.article_id))
+            title = story_store.clustering_texts(conn, [first.article_id])[first.article_id]
+            return story_store.create_story(
+                conn,
+                title=clean(title["title"]) or "Untitled story",
+                first_seen=first.when,
+                centroid=b"",
+            )
+
+        settled = clusterer.settle(create, pinned=self._corrected_stories)
+        if not settled.moves:
+            return set()
+        texts = story_store.clustering_texts(conn, [m.member.article_id for m in settled.moves])
+        for move in settled.moves:
+            article_id = move.member.article_id
+            text = texts[article_id]
+            vector = clusterer.term_vector(
+                term_text(text["title"], text["lede"], text["text"]), observe=False
+            )
+            embedding = clusterer.member_matrix.row(move.member.row)
+            grouping = {
+                "settled": True,
+                "score": round(move.score, 3),
+                "threshold": self._params.settle_threshold,
+                **clusterer.explain(move.to_key, embedding, vector, excluding=article_id),
+            }
+            story_store.attach_article(
+                conn,
+                article_id=article_id,
+                story_id=move.to_key,
+                similarity=move.score,
+                grouping=grouping,
+            )
+        for move in settled.moves:
+            for key in (move.from_key, move.to_key):
+                if key in clusterer.stories:
+                    title = touched[key].title if key in touched else ""
+                    touched[key] = _state(clusterer.stories[key], title=title)
+        for source, target in settled.emptied.items():
+            touched.pop(source, None)
+            moved = [m.member.article_id for m in settled.moves if m.from_key == source]
+            corrections_store.merge_emptied_by_settling(
+                conn, source_id=source, target_id=target, article_ids=moved
+            )
+        if settled.emptied:
+            self._clusterer_version = corrections_store.corrections_version(conn)
+        return set(settled.emptied)
 
     # --- coverage and summary ---------------------------------------------------
 
@@ -381,6 +455,19 @@ class Pipeline:
                 coverage=coverage,
             )
             topic_store.save_story_topics(conn, story_id, topics)
+
+
+def _state(story: OpenStory, *, title: str) -> story_store.StoryState:
+    """What the store keeps of an open story; ``title`` only for a story of one article
+    (the refresh step picks the representative headline of a larger one)."""
+    return story_store.StoryState(
+        id=story.key,
+        title=title if story.count == 1 else "",
+        centroid=to_bytes(story.embedding_sum),
+        article_count=story.count,
+        first_seen=story.first_seen,
+        last_seen=story.last_seen,
+    )
 
 
 def _embedding_texts(batch: list[ArticleForClustering]) -> list[str]:

@@ -11,6 +11,7 @@ its value that its in-memory open stories no longer match the database.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -154,6 +155,42 @@ def _merge(
     _absorb(conn, source_id, into=target_id)
     _recompute(conn, target_id)
     return correction
+
+
+def merge_emptied_by_settling(
+    conn: Connection, *, source_id: int, target_id: int, article_ids: list[int]
+) -> Correction:
+    """Settling grouped every article of ``source_id`` elsewhere (they are already
+    moved): its id redirects to ``target_id``, the story that took most of them, and
+    the log says so like any machine merge (actor ``machine``)."""
+    lock_corrections_version(conn)
+    correction = _record(
+        conn,
+        action="merge",
+        source_story_id=source_id,
+        target_story_id=target_id,
+        article_ids=article_ids,
+        actor="machine",
+        note="settling: its articles were grouped again, most of them into this story",
+    )
+    _absorb(conn, source_id, into=target_id)
+    return correction
+
+
+def corrected_by_people_among(conn: Connection, story_ids: Iterable[int]) -> set[int]:
+    """Of ``story_ids``, the stories people corrected (see ``corrected_by_people``)."""
+    ids = sorted(set(story_ids))
+    if not ids:
+        return set()
+    pinned = select(articles.c.story_id).where(
+        articles.c.story_id.in_(ids), articles.c.pinned.is_(True)
+    )
+    found = set(conn.execute(pinned.distinct()).scalars())
+    by_people = or_(story_corrections.c.actor.is_(None), story_corrections.c.actor != "machine")
+    for column in (story_corrections.c.source_story_id, story_corrections.c.target_story_id):
+        query = select(column).where(column.in_(ids), by_people).distinct()
+        found.update(conn.execute(query).scalars())
+    return found
 
 
 def corrected_by_people(conn: Connection, story_id: int) -> bool:

@@ -135,6 +135,13 @@ stories = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_stories_last_seen", stories.c.last_seen)
+# Absorbing a story moves the redirects that pointed at it (corrections._absorb).
+Index(
+    "ix_stories_merged_into",
+    stories.c.merged_into,
+    sqlite_where=stories.c.merged_into.is_not(None),
+    postgresql_where=stories.c.merged_into.is_not(None),
+)
 # Listings (biggest or latest first, and how many stories there are) walk these
 # instead of reading every story row, whose coverage and summary JSON fill pages.
 Index(

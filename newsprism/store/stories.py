@@ -378,6 +378,19 @@ def members_of_stories_seen_since(
     return [{**row._mapping, "when": as_utc(row.when)} for row in rows]
 
 
+def clustering_texts(conn: Connection, article_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Title, lede and text of the given articles (what the clusterer reads), by id."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(articles.c.id, articles.c.title, articles.c.lede, articles.c.text).where(
+            articles.c.id.in_(ids)
+        )
+    )
+    return {row.id: dict(row._mapping) for row in rows}
+
+
 def recent_clustered_texts(conn: Connection, *, before: datetime, limit: int) -> list[str]:
     """Title + text of the latest clustered articles before a time: the TF-IDF warm-up."""
     when = func.coalesce(articles.c.published_at, articles.c.fetched_at)

@@ -20,12 +20,20 @@ them. After it joins the better one, the two stories are scored against each oth
 with the same signals (centroid against centroid) and merged when that reaches
 ``merge_threshold``: two stories that began apart and turned out to be one event.
 
+Settling: at the end of each batch (``settle``) the stories it changed, and the ones
+its articles came near, are grouped again all at once — every pair of their articles
+scored by the same scorer, average-linkage clustering over those probabilities
+(``newsprism.stories.settle``) — so the order articles arrived in stops deciding
+where they end up. Stories keep their keys where most of their articles stay.
+
 Deterministic: the same articles in the same order give the same stories.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -35,12 +43,22 @@ import numpy as np
 from newsprism.nlp.text import clean, first_words
 from newsprism.stories import scorer
 from newsprism.stories.index import CentroidIndex, MemberMatrix
-from newsprism.stories.sparse import SparseScorer, SparseSum, SparseVector, TermSpace
+from newsprism.stories.settle import average_linkage_groups, keys_for_groups
+from newsprism.stories.sparse import (
+    SparseScorer,
+    SparseSum,
+    SparseVector,
+    TermSpace,
+    pair_cosines,
+)
 
 # Words of the text that the TF-IDF signals read after the headline. Where a feed gives
 # only a lede that is all of it; where there is a body, 300 words find more of what
 # two reports of one event share (GiveMe5W1H: 0.806/0.701 against 0.79/0.68 with 60).
 TERM_WORDS = 300
+# An article's candidate stories that scored at least this are looked at again when the
+# batch settles (``StoryClusterer.settle``), beside the story it joined.
+NEAR = 0.1
 
 
 def embedding_text(title: str, lede: str, text: str) -> str:
@@ -77,6 +95,12 @@ class ClusterParams:
     # articles, shrunk toward zero as if this many more articles of mean zero were open
     # (a window of a few articles has no mean worth taking out). 0: as they are.
     centring_prior: float = 0.0
+    # Group the stories a batch touched (and their near ones) again at its end, joining
+    # groups whose articles' mean pair probability reaches ``settle_threshold``.
+    settle: bool = True
+    settle_threshold: float = scorer.SETTLE_THRESHOLD
+    # ... and within a batch every so many hours of stream time (see settle_due).
+    settle_every_hours: float = 48.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> ClusterParams:
@@ -84,6 +108,8 @@ class ClusterParams:
             threshold=settings.story_threshold,
             window_hours=settings.story_window_hours,
             merge_threshold=settings.story_merge_threshold,
+            settle=settings.story_settle_threshold > 0,
+            settle_threshold=settings.story_settle_threshold,
         )
         return params.centred() if settings.story_centring else params
 
@@ -97,6 +123,16 @@ class ClusterParams:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Member:
+    """An article of an open story, as the clusterer needs it to group it again."""
+
+    article_id: int | None
+    row: int  # its embedding's row in the member matrix
+    vector: SparseVector  # its TF-IDF signals (without the words)
+    when: datetime
+
+
 @dataclass(slots=True)
 class OpenStory:
     key: int  # the story id (or a provisional key before it is stored)
@@ -106,9 +142,8 @@ class OpenStory:
     count: int
     last_seen: datetime
     first_seen: datetime
-    # (article id, row in the member matrix) of each member: the nearest one explains
-    # a grouping.
-    members: list[tuple[int | None, int]] = field(default_factory=list)
+    # The nearest member explains a grouping; settling groups them again.
+    members: list[Member] = field(default_factory=list)
 
     def mean_time(self) -> float:
         return self.time_sum / self.count
@@ -121,6 +156,24 @@ class Assignment:
     # Other stories the article also scored above the threshold against: it bridges
     # them, so they may be one event (the merge pass checks them).
     bridged: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """Settling moved an article from one open story to another."""
+
+    member: Member
+    from_key: int
+    to_key: int
+    # Its mean pair probability with the articles of the story it moved to.
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    moves: list[Move]
+    # Stories left without articles → the story that took most of them.
+    emptied: dict[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +198,9 @@ class StoryClusterer:
     # nothing about which event an article reports.
     _open_sum: np.ndarray | None = None
     _open_count: int = 0
+    # Stories that took an article, or came near one, since the last settling.
+    _unsettled: set[int] = field(default_factory=set)
+    _last_settled: float = -math.inf
 
     def open_mean(self) -> np.ndarray | None:
         """The open stories' mean embedding, shrunk by ``centring_prior``; None when off."""
@@ -228,6 +284,8 @@ class StoryClusterer:
         # Ties go to the older story so the outcome never depends on search order.
         best = int(np.lexsort((keys, -scores))[0])
         best_score = float(scores[best])
+        if self.params.settle:
+            self._unsettled.update(int(key) for key in keys[scores >= NEAR])
         if best_score < self.params.threshold:
             return Assignment(None, best_score)
         above = keys[scores >= self.params.threshold]
@@ -257,22 +315,35 @@ class StoryClusterer:
         return float(self.probabilities(features[None, :])[0])
 
     def explain(
-        self, key: int, embedding: np.ndarray, term_vector: SparseVector, *, terms: int = 5
+        self,
+        key: int,
+        embedding: np.ndarray,
+        term_vector: SparseVector,
+        *,
+        terms: int = 5,
+        excluding: int | None = None,
     ) -> dict:
         """Why an article joins story ``key``: its nearest member and the terms and
-        entities that weigh most in both (computed before the article is added)."""
+        entities that weigh most in both (computed before the article is added; or
+        after, with the article's id as ``excluding``)."""
         story = self.stories[key]
-        rows = np.array([row for _, row in story.members], dtype=np.int64)
+        others = [m for m in story.members if excluding is None or m.article_id != excluding]
+        rows = np.array([member.row for member in others], dtype=np.int64)
         similarities = self.member_matrix.similarities(embedding, rows)
         best = int(np.argmax(similarities)) if len(rows) else -1
-        nearest = story.members[best][0] if best >= 0 else None
+        nearest = others[best].article_id if best >= 0 else None
+        story_terms = story.terms
+        if len(others) < len(story.members):
+            story_terms = SparseSum.empty()
+            for member in others:
+                story_terms.add(member.vector.ids, member.vector.values)
         return {
             "nearest_article_id": nearest,
             "nearest_similarity": round(float(similarities[best]), 3)
             if nearest is not None
             else None,
-            "shared_terms": _shared(term_vector, story.terms, signal=0, limit=terms),
-            "shared_entities": _shared(term_vector, story.terms, signal=2, limit=terms),
+            "shared_terms": _shared(term_vector, story_terms, signal=0, limit=terms),
+            "shared_entities": _shared(term_vector, story_terms, signal=2, limit=terms),
         }
 
     def add(
@@ -302,13 +373,20 @@ class StoryClusterer:
                 self._open_sum = np.zeros(embedding.shape, dtype=np.float64)
             self._open_sum += embedding
             self._open_count += 1
-        story.members.append((article_id, self.member_matrix.add(embedding)))
+        # A member keeps what it weighs, in half the bytes (ids fit 23 bits), and not
+        # its words: an open window holds a hundred thousand of them.
+        kept = SparseVector(term_vector.ids.astype(np.int32), term_vector.values.astype(np.float32))
+        story.members.append(Member(article_id, self.member_matrix.add(embedding), kept, when))
         story.terms.add(term_vector.ids, term_vector.values)
         story.time_sum += when.timestamp()
         story.count += 1
         story.last_seen = max(story.last_seen, when)
         story.first_seen = min(story.first_seen, when)
         self.index.upsert(key, story.embedding_sum, story.last_seen.timestamp())
+        if self.params.settle:
+            self._unsettled.add(key)
+            if self._last_settled == -math.inf:
+                self._last_settled = when.timestamp()
         return story
 
     def absorb(self, source: int, *, into: int) -> None:
@@ -325,6 +403,124 @@ class StoryClusterer:
         self.index.remove(source)
         self.index.upsert(into, story.embedding_sum, story.last_seen.timestamp())
 
+    def pair_probabilities(self, members: list[Member]) -> np.ndarray:
+        """P(same story) of every pair of ``members``, each scored as a one-article
+        story against the other (the learned scorer, log size 0); 0 for pairs further
+        apart than the window, and on the diagonal."""
+        params = self.params
+        embeddings = self.member_matrix.rows(np.array([m.row for m in members], np.int64))
+        mean = self.open_mean()
+        if mean is not None:
+            embeddings = embeddings - mean
+            norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
+            embeddings = embeddings / np.where(norms > 0, norms, 1.0)
+        weights = params.weights
+        logits = weights[0] * (embeddings @ embeddings.T).astype(np.float64)
+        for signal, cosines in enumerate(pair_cosines([m.vector for m in members])):
+            logits += weights[1 + signal] * cosines
+        stamps = np.array([m.when.timestamp() for m in members])
+        apart = np.abs(stamps[:, None] - stamps[None, :])
+        logits += weights[4] * apart / 86400 + params.intercept
+        probabilities = 1.0 / (1.0 + np.exp(-np.clip(logits, -50.0, 50.0)))
+        probabilities[apart > params.window_hours * 3600] = 0.0
+        np.fill_diagonal(probabilities, 0.0)
+        return probabilities
+
+    def settle_due(self, when: datetime) -> bool:
+        """Whether to settle before placing an article of time ``when``: a batch
+        settles at its end, and within it every ``settle_every_hours`` of stream time,
+        so a batch that spans weeks (an import) settles each story before it closes."""
+        return bool(self._unsettled) and (
+            when.timestamp() - self._last_settled >= self.params.settle_every_hours * 3600
+        )
+
+    def mark_settled(self) -> None:
+        """Nothing added so far needs settling (the stories reloaded after a restart)."""
+        self._unsettled = set()
+
+    @property
+    def unsettled(self) -> set[int]:
+        """The open stories the next ``settle`` looks at."""
+        return {key for key in self._unsettled if key in self.stories}
+
+    def settle(
+        self, new_key: Callable[[list[Member]], int], *, pinned: Iterable[int] = ()
+    ) -> Settled:
+        """Group the articles of the stories that changed since the last settling, and
+        of the stories their articles came near (scored ``NEAR`` or more against),
+        again, all at once (``settle.average_linkage_groups`` over
+        ``pair_probabilities``); move those that belong elsewhere. Stories keep their
+        keys where most of their articles stay (``settle.keys_for_groups``); a group
+        without one gets ``new_key(its members)``; a story left empty is named in
+        ``emptied`` with the story that took most of its articles. ``pinned`` stories
+        (corrected by people) are left as they are."""
+        left_alone = set(pinned)
+        chosen = sorted(self.unsettled - left_alone)
+        self._unsettled = set()
+        stamps = [m.when.timestamp() for k in chosen for m in self.stories[k].members]
+        if stamps:
+            self._last_settled = max(self._last_settled, max(stamps))
+        placed = [(key, member) for key in chosen for member in self.stories[key].members]
+        if len(placed) < 2:
+            return Settled([], {})
+        members = [member for _, member in placed]
+        probabilities = self.pair_probabilities(members)
+        groups = average_linkage_groups(probabilities, self.params.settle_threshold)
+        current = [key for key, _ in placed]
+        keys_now = keys_for_groups(
+            groups,
+            current,
+            lambda group: new_key([m for m, g in zip(members, groups, strict=True) if g == group]),
+        )
+        if keys_now == current:
+            return Settled([], {})
+        by_key: dict[int, list[int]] = {}
+        for position, key in enumerate(keys_now):
+            by_key.setdefault(key, []).append(position)
+        moves = []
+        for position, (before, after) in enumerate(zip(current, keys_now, strict=True)):
+            if before == after:
+                continue
+            others = [other for other in by_key[after] if other != position]
+            score = float(probabilities[position, others].mean()) if others else 0.0
+            moves.append(Move(members[position], before, after, score))
+        emptied = {}
+        for key in chosen:
+            if key not in by_key:
+                went = Counter(
+                    after for before, after in zip(current, keys_now, strict=True) if before == key
+                )
+                emptied[key] = min(went, key=lambda target: (-went[target], target))
+        for key in emptied:
+            # Its members are in other groups now: their rows stay.
+            self.stories.pop(key)
+            self.index.remove(key)
+        for key, positions in by_key.items():
+            self._rebuild(key, [members[position] for position in positions])
+        return Settled(moves, emptied)
+
+    def _rebuild(self, key: int, members: list[Member]) -> None:
+        """Story ``key`` made of exactly ``members`` (settling moved some in or out)."""
+        story = self.stories.get(key)
+        if story is not None and [m.row for m in story.members] == [m.row for m in members]:
+            return
+        rows = np.array([m.row for m in members], np.int64)
+        terms = SparseSum.empty()
+        for member in members:
+            terms.add(member.vector.ids, member.vector.values)
+        times = [m.when for m in members]
+        self.stories[key] = OpenStory(
+            key=key,
+            embedding_sum=self.member_matrix.rows(rows).sum(axis=0),
+            terms=terms,
+            time_sum=sum(when.timestamp() for when in times),
+            count=len(members),
+            last_seen=max(times),
+            first_seen=min(times),
+            members=list(members),
+        )
+        self.index.upsert(key, self.stories[key].embedding_sum, max(times).timestamp())
+
     def close_before(self, when: datetime) -> None:
         """Forget stories that can no longer take articles (quiet for a whole window).
         Sweeps at most once per stream hour: a sweep walks every open story."""
@@ -337,7 +533,7 @@ class StoryClusterer:
             if self._open_sum is not None:
                 self._open_sum -= gone.embedding_sum
                 self._open_count -= gone.count
-            self.member_matrix.release([row for _, row in gone.members])
+            self.member_matrix.release([member.row for member in gone.members])
             self.index.remove(key)
 
 
@@ -356,7 +552,10 @@ __all__ = [
     "Assignment",
     "Candidates",
     "ClusterParams",
+    "Member",
+    "Move",
     "OpenStory",
+    "Settled",
     "StoryClusterer",
     "embedding_text",
     "term_text",

@@ -252,6 +252,10 @@ class MemberMatrix:
         assert self._matrix is not None
         return self._matrix[row]
 
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        assert self._matrix is not None
+        return self._matrix[rows]
+
     def similarities(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Cosine of ``vector`` with the given rows (all of unit length)."""
         if self._matrix is None or not len(rows):

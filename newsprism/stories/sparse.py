@@ -24,6 +24,7 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from newsprism.nlp.entities import entities
 from newsprism.nlp.text import terms
@@ -32,6 +33,7 @@ SPACE_BITS = 20
 SLOT_MASK = (1 << SPACE_BITS) - 1
 SIGNALS = ("terms", "title", "entities")
 _CACHE_LIMIT = 500_000  # word -> slot cache entries before it starts afresh
+_DENSE_CELLS = 1 << 20  # pair_cosines multiplies dense matrices up to this many cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,8 @@ class SparseSum:
     def add(self, ids: np.ndarray, values: np.ndarray) -> None:
         if not len(ids):
             return
+        # Open stories' members keep narrower arrays (cluster.Member); sums stay wide.
+        ids, values = ids.astype(np.int64, copy=False), values.astype(np.float64, copy=False)
         if not len(self.ids):
             merged_ids, merged_values = ids.copy(), values.copy()
         else:
@@ -147,6 +151,37 @@ class SparseSum:
         )
         norms = np.sqrt(self.norm_sq * other.norm_sq)
         return np.divide(dots, norms, out=np.zeros(len(SIGNALS)), where=norms > 0)
+
+
+def pair_cosines(vectors: list[SparseVector]) -> np.ndarray:
+    """(signals, n, n): each signal's cosine for every pair of ``vectors`` — one sparse
+    product per signal (scipy), as every block has unit length."""
+    count = len(vectors)
+    result = np.zeros((len(SIGNALS), count, count))
+    if not count:
+        return result
+    ids = np.concatenate([v.ids for v in vectors])
+    values = np.concatenate([v.values for v in vectors])
+    owner = np.repeat(np.arange(count), [len(v.ids) for v in vectors])
+    # Columns numbered by the ids present, not the million slots: a product's cost
+    # grows with its columns.
+    present, column = np.unique(ids, return_inverse=True)
+    signal = present >> SPACE_BITS
+    starts = np.searchsorted(signal, np.arange(len(SIGNALS) + 1))
+    for number in range(len(SIGNALS)):
+        mine = (column >= starts[number]) & (column < starts[number + 1])
+        if not mine.any():
+            continue
+        shape = (count, int(starts[number + 1] - starts[number]))
+        if shape[0] * shape[1] <= _DENSE_CELLS:
+            # A few articles (most settlings): numpy's product beats building sparse ones.
+            matrix = np.zeros(shape)
+            matrix[owner[mine], column[mine] - starts[number]] = values[mine]
+            result[number] = matrix @ matrix.T
+            continue
+        sparse = csr_matrix((values[mine], (owner[mine], column[mine] - starts[number])), shape)
+        result[number] = (sparse @ sparse.T).toarray()
+    return result
 
 
 class SparseScorer:

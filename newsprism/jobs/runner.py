@@ -91,6 +91,7 @@ def import_archive(
 
         def flush() -> None:
             with engine.begin() as conn:
+                outlets_seen: dict[tuple[str, str], int | None] = {}
                 for item in chunk:
                     if isinstance(item, ArchiveProblem):
                         report["problems"] += 1
@@ -100,7 +101,7 @@ def import_archive(
                             kind="import-error",
                             message=f"{path.name} line {item.line}: {item.message}",
                         )
-                    elif add_article(conn, item) is None:
+                    elif add_article(conn, item, outlets_seen=outlets_seen) is None:
                         report["duplicates"] += 1
                     else:
                         report["articles_new"] += 1

@@ -69,12 +69,13 @@ def clean_paragraphs(text: object) -> str:
 
 
 def first_words(text: str, count: int) -> str:
-    return " ".join(text.split()[:count])
+    # A bounded split: the opening of a long article need not split all of it.
+    return " ".join(text.split(None, count)[:count])
 
 
 def terms(text: str) -> list[str]:
     """Lower-cased word tokens without stopwords (any script with word characters)."""
-    return [word for word in (w.lower() for w in _WORD.findall(text)) if word not in _STOPWORDS]
+    return [word for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
 
 
 # A sentence ends at . ! ? … (optionally followed by quotes/brackets) before whitespace

@@ -33,12 +33,20 @@ def known_url_hashes(conn: Connection, hashes: list[str]) -> set[str]:
 
 
 def add_article(
-    conn: Connection, raw: RawArticle, *, feed_id: int | None = None, outlet_id: int | None = None
+    conn: Connection,
+    raw: RawArticle,
+    *,
+    feed_id: int | None = None,
+    outlet_id: int | None = None,
+    outlets_seen: dict[tuple[str, str], int | None] | None = None,
 ) -> int | None:
     """Insert an article unless its URL (or canonical URL) is known; id of the new row.
 
     The outlet is the one given, else the catalogue outlet whose domain is the longest
     suffix of the URL's host (or of ``raw.outlet_domain``), else a new unrated outlet.
+    ``outlets_seen``: the outlet found for each (host, outlet domain) so far, kept by
+    the caller over one transaction — an import of thousands of articles from a few
+    dozen outlets then asks for each outlet once.
     """
     keys = {url_hash(raw.url)}
     if raw.canonical_url:
@@ -46,7 +54,7 @@ def add_article(
     if known_url_hashes(conn, sorted(keys)):
         return None
     if outlet_id is None:
-        outlet_id = _outlet_for(conn, raw)
+        outlet_id = _outlet_for(conn, raw, outlets_seen if outlets_seen is not None else {})
     article_id = conn.execute(
         _INSERT_ARTICLE,
         {
@@ -75,7 +83,16 @@ def add_article(
     return article_id
 
 
-def _outlet_for(conn: Connection, raw: RawArticle) -> int | None:
+def _outlet_for(
+    conn: Connection, raw: RawArticle, seen: dict[tuple[str, str], int | None]
+) -> int | None:
+    seen_as = (host_of(raw.url), (raw.outlet_domain or "").lower())
+    if seen_as not in seen:
+        seen[seen_as] = _find_or_add_outlet(conn, raw)
+    return seen[seen_as]
+
+
+def _find_or_add_outlet(conn: Connection, raw: RawArticle) -> int | None:
     for host in (host_of(raw.url), (raw.outlet_domain or "").lower()):
         if host:
             found = outlet_id_for_host(conn, host)

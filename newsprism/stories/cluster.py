@@ -49,6 +49,7 @@ from newsprism.stories.sparse import (
     SparseSum,
     SparseVector,
     TermSpace,
+    Tokens,
     pair_cosines,
 )
 
@@ -213,6 +214,10 @@ class StoryClusterer:
         """The sparse signals of ``term_text(...)``; ``observe`` counts it in the
         document frequencies first (every article once, in stream order)."""
         return self.space.vector(text, observe=observe)
+
+    def weigh(self, tokens: Tokens, *, observe: bool = True) -> SparseVector:
+        """``term_vector`` of a text already tokenised (``sparse.tokenize``)."""
+        return self.space.weigh(tokens, observe=observe)
 
     def prefetch(self, embeddings: np.ndarray) -> None:
         """Score a batch of articles against the open stories in one product; pass each

@@ -70,31 +70,55 @@ def split_term_text(text: str) -> tuple[str, str]:
     return (title, body) if newline else ("", title)
 
 
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """An article's tokens before weighting: what ``tokenize`` finds in its text, which
+    needs no state, so a backlog's are found in the worker process
+    (``jobs.backlog_worker``) while the pipeline places the batch before."""
+
+    ids: np.ndarray  # int64, ``signal << SPACE_BITS | slot`` of every token in order
+    words: tuple[list[str], ...]  # each signal's distinct words, to name ids
+
+
+# word -> slot, per process: most words of a stream recur, and CRC-32 over each anew
+# cost as much as the rest of tokenising.
+_slot_cache: dict[str, int] = {}
+
+
+def tokenize(text: str) -> Tokens:
+    """The tokens of ``term_text(...)``: words of headline and text, of the headline
+    alone, and entities (``newsprism.nlp.entities``)."""
+    title, body = split_term_text(text)
+    title_words = terms(title)
+    blocks = (title_words + terms(body), title_words, entities(title, body))
+    every = blocks[0] + blocks[1] + blocks[2]
+    known = _slot_cache
+    missing = set(every).difference(known)
+    if missing:
+        if len(known) + len(missing) > _CACHE_LIMIT:
+            known.clear()
+        for word in missing:
+            known[word] = slot_of(word)
+    ids = np.fromiter(map(known.__getitem__, every), np.int64, len(every))
+    ids[len(blocks[0]) : len(blocks[0]) + len(blocks[1])] |= 1 << SPACE_BITS
+    ids[len(blocks[0]) + len(blocks[1]) :] |= 2 << SPACE_BITS
+    return Tokens(ids, tuple(list(dict.fromkeys(block)) for block in blocks))
+
+
 class TermSpace:
     """Online document frequencies over the stream so far, and vectors weighted by them."""
 
     def __init__(self) -> None:
         self.document_frequency = np.zeros(len(SIGNALS) << SPACE_BITS, dtype=np.int32)
         self.documents = 0
-        self._slots: dict[str, int] = {}
 
     def vector(self, text: str, *, observe: bool = True) -> SparseVector:
         """The article's vector; ``observe`` first counts it in the frequencies."""
-        title, body = split_term_text(text)
-        title_words = terms(title)
-        blocks = (title_words + terms(body), title_words, entities(title, body))
-        every = blocks[0] + blocks[1] + blocks[2]
-        known = self._slots
-        missing = set(every).difference(known)
-        if missing:
-            if len(known) + len(missing) > _CACHE_LIMIT:
-                known.clear()
-            for word in missing:
-                known[word] = slot_of(word)
-        ids = np.fromiter(map(known.__getitem__, every), np.int64, len(every))
-        ids[len(blocks[0]) : len(blocks[0]) + len(blocks[1])] |= 1 << SPACE_BITS
-        ids[len(blocks[0]) + len(blocks[1]) :] |= 2 << SPACE_BITS
-        unique, counts = np.unique(ids, return_counts=True)
+        return self.weigh(tokenize(text), observe=observe)
+
+    def weigh(self, tokens: Tokens, *, observe: bool = True) -> SparseVector:
+        """The vector of tokens from ``tokenize``; ``observe`` as in ``vector``."""
+        unique, counts = np.unique(tokens.ids, return_counts=True)
         signal = unique >> SPACE_BITS
         # Headline words count among the words (signal 0); entities on their own.
         counted = np.where(signal == 1, unique & SLOT_MASK, unique)
@@ -105,7 +129,7 @@ class TermSpace:
         weights = (1.0 + np.log(counts)) * np.log((self.documents + 1) / (df + 0.5))
         norms = np.sqrt(np.bincount(signal, weights=weights * weights, minlength=len(SIGNALS)))
         norms[norms == 0] = 1.0
-        return SparseVector(unique, weights / norms[signal], blocks)
+        return SparseVector(unique, weights / norms[signal], tokens.words)
 
 
 @dataclass(slots=True)

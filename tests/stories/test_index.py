@@ -110,3 +110,23 @@ def test_search_falls_back_to_every_row_in_the_window_when_the_best_are_outside_
     found = index.search(query, stamp=0.0, window_seconds=3 * 86400, limit=12)
     in_window = far / np.linalg.norm(far, axis=1, keepdims=True) @ query
     assert [key for key, _ in found] == (np.argsort(-in_window)[:12] + 101).tolist()
+
+
+def test_the_largest_values_are_those_a_full_partition_finds():
+    """``_largest`` partitions only the rows above a floor taken from a sample; the
+    values it picks are the largest ones, on every size it takes either path at and
+    with ties at the boundary."""
+    from newsprism.stories.index import _largest
+
+    rng = np.random.default_rng(11)
+    for size in (80, 4_095, 4_096, 20_000, 40_001):
+        for values in (
+            rng.standard_normal(size).astype(np.float32),
+            # Ties: a few distinct values, most rows sharing the boundary value.
+            rng.integers(0, 5, size).astype(np.float32),
+            # Sorted ascending: every sampled row is among the smallest of its stretch.
+            np.sort(rng.standard_normal(size).astype(np.float32)),
+        ):
+            picked = _largest(values, 64)
+            assert len(picked) == len(set(picked.tolist())) == 64
+            assert np.array_equal(np.sort(values[picked]), np.sort(values)[-64:])

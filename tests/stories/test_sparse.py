@@ -15,6 +15,7 @@ from newsprism.stories.sparse import (
     SparseVector,
     TermSpace,
     slot_of,
+    tokenize,
 )
 
 
@@ -53,6 +54,28 @@ def test_each_signal_of_a_vector_has_unit_length_and_the_frequencies_a_fixed_siz
         _, values = vector.block(signal)
         assert math.isclose(float(values @ values), 1.0)
     assert vector.word(int(vector.block(2)[0][0])) in {"nato", "schumer", "senate"}
+
+
+def test_tokens_from_another_process_weigh_as_the_text_does():
+    """The pipeline's worker process tokenises a backlog's texts (jobs/prepare.py):
+    its tokens, pickled across, give the vector the text gives here."""
+    import pickle
+
+    texts = [
+        "Senate passes budget\nThe Senate passed the budget, said Schumer, 51 to 49.",
+        "El Senado aprueba el presupuesto\nSchumer's bill passed; NATO's allies watched.",
+        "\nNo headline at all, just the text of a report from Kyiv.",
+    ]
+    by_text, by_tokens = TermSpace(), TermSpace()
+    for text in texts * 2:
+        expected = by_text.vector(text)
+        tokens = pickle.loads(pickle.dumps(tokenize(text)))
+        found = by_tokens.weigh(tokens)
+        assert np.array_equal(found.ids, expected.ids)
+        assert np.allclose(found.values, expected.values)
+        # Each signal's words name its ids (the "why grouped" terms).
+        assert all(found.word(int(id_)) is not None for id_ in found.ids)
+    assert by_tokens.documents == by_text.documents == 6
 
 
 def test_rare_words_weigh_more_than_common_ones():

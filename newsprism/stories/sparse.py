@@ -92,11 +92,15 @@ def tokenize(text: str) -> Tokens:
     title_words = terms(title)
     blocks = (title_words + terms(body), title_words, entities(title, body))
     every = blocks[0] + blocks[1] + blocks[2]
+    global _slot_cache
     known = _slot_cache
     missing = set(every).difference(known)
     if missing:
         if len(known) + len(missing) > _CACHE_LIMIT:
-            known.clear()
+            # A new dict, not clear(): a thread tokenising meanwhile keeps its own.
+            # Every word of this text is then missing, not only the ones new before.
+            known = _slot_cache = {}
+            missing = set(every)
         for word in missing:
             known[word] = slot_of(word)
     ids = np.fromiter(map(known.__getitem__, every), np.int64, len(every))

@@ -121,3 +121,15 @@ def test_two_story_sums_score_each_signal_like_their_plain_cosine():
     second.add(np.array([2, 3, (1 << SPACE_BITS) + 5]), np.array([0.6, 0.8, 0.5]))
     terms, title, entities = first.cosines(second)
     assert math.isclose(terms, 0.48) and math.isclose(title, 1.0) and entities == 0.0
+
+
+def test_a_full_word_cache_starts_afresh_without_changing_any_vector(monkeypatch):
+    from newsprism.stories import sparse
+
+    texts = [f"Vote {n} on the budget\nSchumer and McConnell met {n} times." for n in range(20)]
+    expected = [tokenize(text).ids for text in texts]
+    monkeypatch.setattr(sparse, "_CACHE_LIMIT", 12)
+    monkeypatch.setattr(sparse, "_slot_cache", {})
+    for text, ids in zip(texts, expected, strict=True):
+        assert np.array_equal(tokenize(text).ids, ids)
+        assert len(sparse._slot_cache) <= 12 + 14  # the limit, or one text's words

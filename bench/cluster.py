@@ -8,9 +8,9 @@ unit vector (512 dimensions, like USE), with a headline of
 event words and common words and a 50-word lede that names the event's two
 capitalised entities among common words (what the TF-IDF, headline and entity
 signals read). Prints articles/s, the CPU seconds it took and the peak resident
-memory. Tokenising the texts is timed apart: the pipeline does it in its worker
-process (``jobs.backlog_worker``), beside the embeddings, while it places the batch
-before. Figures, not assertions.
+memory. Tokenising the texts is timed apart: for a backlog the pipeline does it in
+its worker process beside the embeddings when the worker keeps up, else while it
+waits for them (``jobs.prepare``). Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -76,18 +76,19 @@ def main() -> None:
         next_key += 1
         return next_key
 
-    tokenising = 0.0
+    tokenising = tokenising_cpu = 0.0
     tokens: list[Tokens] = []
     for number in range(args.articles):
         position = number % args.batch
         if position == 0:  # as the pipeline does: one product scores a whole batch
             if number and args.settle:  # ...and settles the previous one
                 moved += len(clusterer.settle(new_key).moves)
-            # The pipeline tokenises a batch in its worker process while it places the
-            # one before: timed apart from the clustering step.
-            paused = time.perf_counter()
+            # The pipeline tokenises a batch before placing it, in its worker process
+            # or while it waits for the embeddings: timed apart from the clustering.
+            paused, paused_cpu = time.perf_counter(), time.process_time()
             tokens = [tokenize(text) for text in texts[number : number + args.batch]]
             tokenising += time.perf_counter() - paused
+            tokenising_cpu += time.process_time() - paused_cpu
             clusterer.prefetch(vectors[number : number + args.batch])
         when = start + timedelta(seconds=float(seconds[number]))
         clusterer.close_before(when - timedelta(hours=clusterer.params.window_hours))
@@ -98,15 +99,16 @@ def main() -> None:
     if args.settle:
         moved += len(clusterer.settle(new_key).moves)
     elapsed = time.perf_counter() - started - tokenising
-    cpu = time.process_time() - cpu_started - tokenising
+    cpu = time.process_time() - cpu_started - tokenising_cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles        {args.articles}")
     print(f"stories         {next_key} (open at the end: {len(clusterer.stories)})")
     print(f"settling moved  {moved} articles" if args.settle else "settling        off")
     print(f"clustering      {args.articles / elapsed:8.0f} articles/s  (goal: 2,000)")
+    one_process = args.articles / (elapsed + tokenising)
     print(
-        f"tokenising      {args.articles / tokenising:8.0f} articles/s  (the pipeline's worker "
-        f"process; both in one process: {args.articles / (elapsed + tokenising):.0f} articles/s)"
+        f"tokenising      {args.articles / tokenising:8.0f} articles/s  (done before placing, "
+        f"see jobs/prepare.py; both in one process: {one_process:.0f} articles/s)"
     )
     print(f"CPU time        {cpu:8.1f} s  ({args.articles / cpu:.0f} articles per CPU-second)")
     print(f"peak RSS        {peak_mb:8.0f} MB")

@@ -62,7 +62,7 @@ def _names(text: str) -> tuple[list[str], list[str]]:
     for match in _CASED.finditer(text):
         token = match.group()
         lowered = token.lower()
-        if lowered.endswith(("'s", "’s")):  # a string test: a regex here was the hot spot
+        if lowered.endswith(("'s", "’s")):  # possessive; run for every capitalised word
             lowered = lowered[:-2]
         if len(lowered) < 2 or lowered in _NOT_NAMES:
             continue

@@ -75,7 +75,9 @@ def first_words(text: str, count: int) -> str:
 
 def terms(text: str) -> list[str]:
     """Lower-cased word tokens without stopwords (any script with word characters)."""
-    return [word for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
+    # Each word lowered after it is found: lowering the text first turns a Turkish "İ"
+    # into "i" and a combining dot that no word pattern takes ("İstanbul" -> "stanbul").
+    return [word for word in (w.lower() for w in _WORD.findall(text)) if word not in _STOPWORDS]
 
 
 # A sentence ends at . ! ? … (optionally followed by quotes/brackets) before whitespace

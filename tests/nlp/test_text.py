@@ -108,3 +108,10 @@ def test_agency_photo_captions_are_recognised():
 )
 def test_sentences_that_refer_back_are_recognised(sentence, language, leans):
     assert leans_on_context(sentence, language) is leans
+
+
+def test_terms_lower_each_word_after_finding_it():
+    from newsprism.nlp.text import terms
+
+    # Lowering the whole text first would drop a Turkish "İ" from its word.
+    assert terms("İstanbul belediyesi and the ΣΟΦΟΣ") == ["i̇stanbul", "belediyesi", "σοφος"]

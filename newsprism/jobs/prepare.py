@@ -13,15 +13,16 @@ tokens are the same, and so are the stories.
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
 
 from newsprism.jobs.backlog_worker import BacklogWorker
-from newsprism.models import ArticleForClustering
+from newsprism.models import ArticleForClustering, RawArticle
 from newsprism.nlp.embed import Embedder
 from newsprism.stories.cluster import embedding_text, term_text
 from newsprism.stories.sparse import Tokens, tokenize
@@ -99,3 +100,34 @@ def term_texts(articles: list[ArticleForClustering]) -> list[str]:
 
 def embedding_texts(articles: list[ArticleForClustering]) -> list[str]:
     return [embedding_text(article.title, article.lede, article.text) for article in articles]
+
+
+class WorkAhead:
+    """Hands a worker, as a backlog is stored, what the pipeline will ask of it: each
+    stored chunk's texts to fingerprint at once (the copies check takes articles in
+    storage order), then, once all are stored, every article's embedding text in the
+    order the pipeline places them (oldest first; undated ones, which take the time
+    they were stored, last), so the first batches' embeddings are computed first."""
+
+    def __init__(self, worker: BacklogWorker) -> None:
+        self.worker = worker
+        # (when, storage position, embedding text); when as a timestamp, so dates with
+        # and without a zone sort together (the order only decides what comes first).
+        self._to_embed: list[tuple[float, int, str]] = []
+
+    def stored(self, articles: Sequence[RawArticle]) -> None:
+        self.worker.compute_ahead(fingerprint_texts=[article.text or "" for article in articles])
+        start = len(self._to_embed)
+        self._to_embed += [
+            (
+                article.published.timestamp() if article.published else math.inf,
+                start + position,
+                embedding_text(article.title, article.lede, article.text),
+            )
+            for position, article in enumerate(articles)
+        ]
+
+    def all_stored(self) -> None:
+        self._to_embed.sort()
+        self.worker.compute_ahead(embedding_texts=[text for *_, text in self._to_embed])
+        self._to_embed.clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,6 +29,8 @@ from sqlalchemy import Engine
 
 from newsprism.ingest.archive import ArchiveProblem, read_archive
 from newsprism.jobs.pipeline import Pipeline
+from newsprism.jobs.prepare import WorkAhead
+from newsprism.models import RawArticle
 from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.db import open_database
@@ -83,13 +85,20 @@ def progress_bars(console: Console | None) -> Iterator[Progress]:
 def import_archive(
     settings: Settings, path: Path, *, console: Console | None = None
 ) -> dict[str, int]:
+    """Store the archive's articles, 500 lines a transaction, then process them. An
+    archive of several batches gets the pipeline's worker process from its first
+    chunk on, which fingerprints and embeds what is stored while the rest is."""
     engine = open_instance(settings, console)
+    pipeline = make_pipeline(engine, settings)
     report = {"lines_read": 0, "articles_new": 0, "duplicates": 0, "problems": 0}
-    with progress_bars(console) as progress:
+    with progress_bars(console) as progress, ExitStack() as workers:
         task = progress.add_task(f"importing {path.name}", total=None)
         chunk: list = []
+        ahead: WorkAhead | None = None
 
         def flush() -> None:
+            nonlocal ahead
+            new: list[RawArticle] = []
             with engine.begin() as conn:
                 outlets_seen: dict[tuple[str, str], int | None] = {}
                 for item in chunk:
@@ -104,8 +113,13 @@ def import_archive(
                     elif add_article(conn, item, outlets_seen=outlets_seen) is None:
                         report["duplicates"] += 1
                     else:
-                        report["articles_new"] += 1
+                        new.append(item)
+            report["articles_new"] += len(new)
             chunk.clear()
+            if ahead is None and (worker := pipeline.worker_for(len(new))) is not None:
+                ahead = WorkAhead(workers.enter_context(worker))
+            if ahead is not None:
+                ahead.stored(new)
 
         for item in read_archive(path):
             report["lines_read"] += 1
@@ -115,7 +129,12 @@ def import_archive(
                 progress.update(task, completed=report["lines_read"])
         flush()
         progress.update(task, completed=report["lines_read"], total=report["lines_read"])
-        report.update(_process(engine, settings, progress))
+        worker = None
+        if ahead is not None:
+            ahead.all_stored()
+            worker = ahead.worker
+        processed = pipeline.process(on_progress=pipeline_progress(progress), worker=worker)
+        report.update(processed.as_dict())
     return report
 
 

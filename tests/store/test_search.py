@@ -16,7 +16,13 @@ from newsprism.models import RawArticle
 from newsprism.store.articles import add_article
 from newsprism.store.db import _MIGRATIONS, make_engine, migrate
 from newsprism.store.schema import articles, stories
-from newsprism.store.search import MARK_END, MARK_START, fts5_query, search_stories
+from newsprism.store.search import (
+    MARK_END,
+    MARK_START,
+    fts5_query,
+    search_stories,
+    skip_search_index,
+)
 from newsprism.store.stories import attach_article, create_story
 from tests.web.conftest import seed_story
 
@@ -208,3 +214,25 @@ def test_autogenerate_leaves_the_search_index_alone(engine: Engine) -> None:
         for change in unfiltered
         if "articles_fts" in str(change) or "ix_articles_search" in str(change)
     ]
+
+
+def test_a_database_that_skips_the_index_stores_updates_and_deletes_articles(
+    engine: Engine,
+) -> None:
+    # ``eval stories`` skips indexing in its throwaway SQLite database; storing,
+    # changing and deleting articles still work and searching finds nothing there.
+    # PostgreSQL's search vector is a generated column, so nothing changes on it.
+    indexed = _story_with(engine, key="before", title="Harbour strike ends")
+    with engine.begin() as conn:
+        skip_search_index(conn)
+    later = _story_with(engine, key="after", title="Harbour reopens")
+    with engine.begin() as conn:
+        conn.execute(update(articles).values(lede="Ships sail again."))
+    found = _found(engine, "harbour")
+    if engine.dialect.name == "sqlite":
+        assert found == [indexed]
+    else:
+        assert sorted(found) == sorted([indexed, later])
+    with engine.begin() as conn:
+        conn.execute(delete(articles))
+    assert _found(engine, "harbour") == []

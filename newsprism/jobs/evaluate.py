@@ -14,7 +14,6 @@ without a URL is known by its id.
 from __future__ import annotations
 
 import tempfile
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -100,8 +99,8 @@ def evaluate_stories(
     pipeline's own events ("copies", "clustered").
 
     The database is a throwaway one, so its articles are not indexed for search. A
-    stream of several batches gets the pipeline's worker process from the start: it
-    fingerprints and embeds each stored chunk while the next is stored."""
+    stream of several batches gets the pipeline's worker process from its first chunk
+    on: it fingerprints and embeds each stored chunk while the next is stored."""
     records, problems = read_dated_records(path)
     evaluation = Evaluation(problems=problems, skipped_lines=len(problems))
     with tempfile.TemporaryDirectory(prefix="newsprism-eval-") as folder:
@@ -109,8 +108,7 @@ def evaluate_stories(
         params = ClusterParams.from_settings(settings)
         pipeline = Pipeline(engine, params=params, embedder_name=settings.embedding_backend)
         keys: list[str | None] = []
-        with pipeline.worker_for(len(records)) or nullcontext() as worker:
-            ahead = WorkAhead(worker) if worker is not None else None
+        with WorkAhead(pipeline.worker_for) as ahead:
             with engine.begin() as conn:
                 skip_search_index(conn)
                 outlets_seen: dict[tuple[str, str], int | None] = {}
@@ -123,14 +121,11 @@ def evaluate_stories(
                         stored.append(article)
                     keys.append(url_hash(article.url) if article is not None else None)
                     if line % _CHUNK == 0 or line == len(records):
-                        if ahead is not None:
-                            ahead.stored(stored)
+                        ahead.stored(stored)
                         stored.clear()
                         if on_progress:
                             on_progress("stored", done=line, total=len(records))
-            if ahead is not None:
-                ahead.all_stored()
-            pipeline.process(refresh=False, on_progress=on_progress, worker=worker)
+            pipeline.process(refresh=False, on_progress=on_progress, worker=ahead.all_stored())
         with engine.connect() as conn:
             story_of = story_ids_by_url_hash(conn)
         engine.dispose()

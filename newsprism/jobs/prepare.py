@@ -103,19 +103,28 @@ def embedding_texts(articles: list[ArticleForClustering]) -> list[str]:
 
 
 class WorkAhead:
-    """Hands a worker, as a backlog is stored, what the pipeline will ask of it: each
+    """The worker for a backlog being stored, and what to hand it as it is stored: each
     stored chunk's texts to fingerprint at once (the copies check takes articles in
     storage order), then, once all are stored, every article's embedding text in the
     order the pipeline places them (oldest first; undated ones, which take the time
-    they were stored, last), so the first batches' embeddings are computed first."""
+    they were stored, last), so the first batches' embeddings are computed first.
 
-    def __init__(self, worker: BacklogWorker) -> None:
-        self.worker = worker
+    The worker is started by the first stored chunk that is itself a backlog of several
+    batches (``start``: ``Pipeline.worker_for``), and closed on leaving the ``with``;
+    a shorter stream gets none here (``worker`` stays None) and the pipeline decides."""
+
+    def __init__(self, start: Callable[[int], BacklogWorker | None]) -> None:
+        self._start = start
+        self.worker: BacklogWorker | None = None
         # (when, storage position, embedding text); when as a timestamp, so dates with
         # and without a zone sort together (the order only decides what comes first).
         self._to_embed: list[tuple[float, int, str]] = []
 
     def stored(self, articles: Sequence[RawArticle]) -> None:
+        if self.worker is None:
+            self.worker = self._start(len(articles))
+        if self.worker is None:
+            return
         self.worker.compute_ahead(fingerprint_texts=[article.text or "" for article in articles])
         start = len(self._to_embed)
         self._to_embed += [
@@ -127,7 +136,17 @@ class WorkAhead:
             for position, article in enumerate(articles)
         ]
 
-    def all_stored(self) -> None:
-        self._to_embed.sort()
-        self.worker.compute_ahead(embedding_texts=[text for *_, text in self._to_embed])
+    def all_stored(self) -> BacklogWorker | None:
+        """Hand the worker the embeddings; the worker, for ``Pipeline.process``."""
+        if self.worker is not None:
+            self._to_embed.sort()
+            self.worker.compute_ahead(embedding_texts=[text for *_, text in self._to_embed])
         self._to_embed.clear()
+        return self.worker
+
+    def __enter__(self) -> WorkAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.worker is not None:
+            self.worker.close()

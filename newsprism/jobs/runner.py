@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -86,18 +86,16 @@ def import_archive(
     settings: Settings, path: Path, *, console: Console | None = None
 ) -> dict[str, int]:
     """Store the archive's articles, 500 lines a transaction, then process them. An
-    archive of several batches gets the pipeline's worker process from its first
+    archive of several batches gets the pipeline's worker process from its first such
     chunk on, which fingerprints and embeds what is stored while the rest is."""
     engine = open_instance(settings, console)
     pipeline = make_pipeline(engine, settings)
     report = {"lines_read": 0, "articles_new": 0, "duplicates": 0, "problems": 0}
-    with progress_bars(console) as progress, ExitStack() as workers:
+    with progress_bars(console) as progress, WorkAhead(pipeline.worker_for) as ahead:
         task = progress.add_task(f"importing {path.name}", total=None)
         chunk: list = []
-        ahead: WorkAhead | None = None
 
         def flush() -> None:
-            nonlocal ahead
             new: list[RawArticle] = []
             with engine.begin() as conn:
                 outlets_seen: dict[tuple[str, str], int | None] = {}
@@ -116,10 +114,7 @@ def import_archive(
                         new.append(item)
             report["articles_new"] += len(new)
             chunk.clear()
-            if ahead is None and (worker := pipeline.worker_for(len(new))) is not None:
-                ahead = WorkAhead(workers.enter_context(worker))
-            if ahead is not None:
-                ahead.stored(new)
+            ahead.stored(new)
 
         for item in read_archive(path):
             report["lines_read"] += 1
@@ -129,11 +124,9 @@ def import_archive(
                 progress.update(task, completed=report["lines_read"])
         flush()
         progress.update(task, completed=report["lines_read"], total=report["lines_read"])
-        worker = None
-        if ahead is not None:
-            ahead.all_stored()
-            worker = ahead.worker
-        processed = pipeline.process(on_progress=pipeline_progress(progress), worker=worker)
+        processed = pipeline.process(
+            on_progress=pipeline_progress(progress), worker=ahead.all_stored()
+        )
         report.update(processed.as_dict())
     return report
 

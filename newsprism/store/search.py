@@ -281,5 +281,9 @@ def skip_search_index(conn: Connection) -> None:
     text is most of the time it takes to store it (6.3 of 8.7 s for 10,000 AllSides
     articles); PostgreSQL's search vector is a generated column and stays."""
     if conn.dialect.name == "sqlite":
-        for trigger in ("after_insert", "after_update", "after_delete"):
-            conn.execute(text(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}"))
+        # The triggers migration 0005 made, found by their table rather than named again.
+        triggers = conn.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'")
+        ).scalars()
+        for name in [name for name in triggers if name.startswith("articles_fts_")]:
+            conn.execute(text(f'DROP TRIGGER "{name}"'))

@@ -164,11 +164,14 @@ def test_work_ahead_taken_after_the_worker_died_raises_what_happened():
         worker.compute_ahead(embedding_texts=[f"Headline {n}" for n in range(3 * AHEAD_CHUNK)])
         for process in list(worker._executor._processes.values()):
             process.kill()
-        # The chunks running die with the process, those waiting cannot be sent.
+        # The chunks running die with the process; once that is known, those waiting
+        # cannot be sent. Either way the error comes with the result, not from asking.
+        running = worker.embed(["Headline 0"])
         with pytest.raises(BrokenProcessPool):
-            worker.embed(["Headline 0"]).result()
+            running.result()
+        waiting = worker.embed([f"Headline {3 * AHEAD_CHUNK - 1}"])
         with pytest.raises(BrokenProcessPool):
-            worker.embed([f"Headline {3 * AHEAD_CHUNK - 1}"]).result()
+            waiting.result()
 
 
 @pytest.mark.parametrize("in_flight", [1, 8])

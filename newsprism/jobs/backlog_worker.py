@@ -93,8 +93,9 @@ class BacklogWorker:
         self._in_flight = 0
         # By kind, in the order the worker takes them: the copies check comes first.
         self._waiting: dict[str, deque[_Chunk]] = {"fingerprints": deque(), "embed": deque()}
-        # By kind and text digest: where each text scheduled ahead is computed.
-        self._scheduled: dict[str, dict[bytes, tuple[_Chunk, int]]] = {
+        # By kind and text digest: where each text scheduled ahead is computed (each
+        # place of a text scheduled more than once).
+        self._scheduled: dict[str, dict[bytes, list[tuple[_Chunk, int]]]] = {
             kind: {} for kind in self._waiting
         }
 
@@ -155,8 +156,7 @@ class BacklogWorker:
                 chunk = _Chunk(function, (part, *arguments))
                 self._waiting[kind].append(chunk)
                 for position, text in enumerate(part):
-                    # A text scheduled twice is taken from its first chunk.
-                    scheduled.setdefault(_digest(text), (chunk, position))
+                    scheduled.setdefault(_digest(text), []).append((chunk, position))
 
     def _take(self, kind: str, texts: Sequence[str]) -> list[tuple[Future, int]] | None:
         """Where each text's result will be, if every one of them was scheduled ahead
@@ -167,7 +167,17 @@ class BacklogWorker:
             scheduled = self._scheduled[kind]
             if not digests or any(digest not in scheduled for digest in digests):
                 return None
-            places = [scheduled[digest] for digest in digests]
+            # The n-th time a text is asked for, its n-th place (or its last): one
+            # chunk's identical texts (wire copies) are computed at their own
+            # positions, which on some CPUs differ in the last bits, as they do when
+            # asked for together. A text scheduled twice and asked for once is taken
+            # from its first chunk.
+            asked: dict[bytes, int] = {}
+            places = []
+            for digest in digests:
+                options = scheduled[digest]
+                places.append(options[min(asked.get(digest, 0), len(options) - 1)])
+                asked[digest] = asked.get(digest, 0) + 1
             for digest in digests:
                 scheduled.pop(digest, None)
             for chunk, _ in places:

@@ -45,12 +45,12 @@ from newsprism.stories import scorer
 from newsprism.stories.index import CentroidIndex, MemberMatrix
 from newsprism.stories.settle import average_linkage_groups, keys_for_groups
 from newsprism.stories.sparse import (
-    SparseScorer,
     SparseSum,
     SparseVector,
     TermSpace,
     Tokens,
     pair_cosines,
+    story_cosines,
 )
 
 # Words of the text that the TF-IDF signals read after the headline. Where a feed gives
@@ -192,7 +192,6 @@ class StoryClusterer:
     stories: dict[int, OpenStory] = field(default_factory=dict)
     index: CentroidIndex = field(default_factory=CentroidIndex)
     member_matrix: MemberMatrix = field(default_factory=MemberMatrix)
-    _sparse: SparseScorer = field(default_factory=SparseScorer)
     _last_sweep: float = -math.inf
     # Sum and count of the open stories' article embeddings: their mean is what every
     # article of this stream shares (for a politics feed, "US politics"), which says
@@ -248,7 +247,7 @@ class StoryClusterer:
         stories = [self.stories[key] for key in keys]
         features = np.empty((len(keys), len(scorer.FEATURES)))
         features[:, 0] = self._dense(embedding, stories, [dense for _, dense in found])
-        features[:, 1:4] = self._sparse.cosines(term_vector, [s.terms for s in stories])
+        features[:, 1:4] = story_cosines(term_vector, [s.terms for s in stories])
         counts = np.fromiter((s.count for s in stories), np.float64, len(stories))
         time_sums = np.fromiter((s.time_sum for s in stories), np.float64, len(stories))
         features[:, 4] = np.abs(stamp - time_sums / counts) / 86400

@@ -71,6 +71,10 @@ class CentroidIndex:
         self._prefetched: np.ndarray | None = None
         self._prefetched_rows = 0
         self._changed: set[int] = set()
+        # The same rows, those of the prefetched ones only, in an array searches read
+        # as they are (the first _changed_count).
+        self._changed_rows = np.zeros(256, dtype=np.int64)
+        self._changed_count = 0
         # (dim, _COARSE_DIM) orthonormal columns; None when the embedding is small.
         self._projection: np.ndarray | None = None
         self._coarse: np.ndarray | None = None  # (capacity, _COARSE_DIM) projected rows
@@ -139,9 +143,18 @@ class CentroidIndex:
         self._matrix[row] = embedding_sum / norm
         if self._projection is not None:
             self._coarse[row] = self._matrix[row] @ self._projection
-        if self._prefetched is not None:
-            self._changed.add(row)
+        if self._prefetched is not None and row < self._prefetched_rows:
+            self._mark_changed(row)
         self._last_seen[row] = last_seen
+
+    def _mark_changed(self, row: int) -> None:
+        if row in self._changed:
+            return
+        self._changed.add(row)
+        if self._changed_count == len(self._changed_rows):
+            self._changed_rows = np.concatenate([self._changed_rows, self._changed_rows])
+        self._changed_rows[self._changed_count] = row
+        self._changed_count += 1
 
     def remove(self, key: int) -> None:
         row = self._row_of.pop(key, None)
@@ -154,6 +167,7 @@ class CentroidIndex:
         """Score the batch ``vectors`` against every row now; ``search(query=i)`` then
         starts from row i of these scores."""
         self._changed = set()
+        self._changed_count = 0
         if self._matrix is None or not self._size:
             self._prefetched, self._prefetched_rows = None, 0
             return
@@ -180,9 +194,8 @@ class CentroidIndex:
             similarity = np.empty(used, dtype=np.float32)
             similarity[:known] = self._prefetched[query]
             similarity[known:] = matrix[known:used] @ vector
-        if self._changed:  # stories that took an article since the prefetch
-            rows = np.fromiter(self._changed, dtype=np.int64, count=len(self._changed))
-            rows = rows[rows < known]
+        if self._changed_count:  # stories that took an article since the prefetch
+            rows = self._changed_rows[: self._changed_count]
             similarity[rows] = matrix[rows] @ vector
         return similarity, coarse
 
@@ -228,12 +241,9 @@ class CentroidIndex:
         # Projected scores are re-ranked with every dimension: the cosines returned are exact.
         assert self._matrix is not None
         scores = self._matrix[rows] @ vector if coarse else similarity[rows]
-        if len(rows) > limit:
-            best = np.argpartition(-scores, limit - 1)[:limit]
-            rows, scores = rows[best], scores[best]
         keys = self._keys[rows]
-        order = np.lexsort((keys, -scores))
-        return [(int(keys[i]), float(scores[i])) for i in order]
+        order = np.lexsort((keys, -scores))[:limit]
+        return list(zip(keys[order].tolist(), scores[order].tolist(), strict=True))
 
 
 class MemberMatrix:

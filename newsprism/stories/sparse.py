@@ -76,7 +76,13 @@ class Tokens:
     needs no state, so a backlog's are found in the worker process
     (``jobs.backlog_worker``) while the pipeline places the batch before."""
 
-    ids: np.ndarray  # int64, ``signal << SPACE_BITS | slot`` of every token in order
+    ids: np.ndarray  # int64, sorted and unique ``signal << SPACE_BITS | slot`` ids
+    signals: np.ndarray  # each id's signal
+    # Each id's document-frequency cell: headline words count among the words
+    # (signal 0), entities on their own.
+    counted: np.ndarray
+    observed: np.ndarray  # the cells counting this article (headline words are in 0's)
+    term_frequency: np.ndarray  # 1 + log(how often each id occurs in the text)
     words: tuple[list[str], ...]  # each signal's distinct words, to name ids
 
 
@@ -106,7 +112,16 @@ def tokenize(text: str) -> Tokens:
     ids = np.fromiter(map(known.__getitem__, every), np.int64, len(every))
     ids[len(blocks[0]) : len(blocks[0]) + len(blocks[1])] |= 1 << SPACE_BITS
     ids[len(blocks[0]) + len(blocks[1]) :] |= 2 << SPACE_BITS
-    return Tokens(ids, tuple(list(dict.fromkeys(block)) for block in blocks))
+    unique, counts = np.unique(ids, return_counts=True)
+    signals = unique >> SPACE_BITS
+    return Tokens(
+        ids=unique,
+        signals=signals,
+        counted=np.where(signals == 1, unique & SLOT_MASK, unique),
+        observed=unique[signals != 1],
+        term_frequency=1.0 + np.log(counts),
+        words=tuple(list(dict.fromkeys(block)) for block in blocks),
+    )
 
 
 class TermSpace:
@@ -122,18 +137,15 @@ class TermSpace:
 
     def weigh(self, tokens: Tokens, *, observe: bool = True) -> SparseVector:
         """The vector of tokens from ``tokenize``; ``observe`` as in ``vector``."""
-        unique, counts = np.unique(tokens.ids, return_counts=True)
-        signal = unique >> SPACE_BITS
-        # Headline words count among the words (signal 0); entities on their own.
-        counted = np.where(signal == 1, unique & SLOT_MASK, unique)
+        signals = tokens.signals
         if observe:
             self.documents += 1
-            self.document_frequency[unique[signal != 1]] += 1
-        df = self.document_frequency[counted]
-        weights = (1.0 + np.log(counts)) * np.log((self.documents + 1) / (df + 0.5))
-        norms = np.sqrt(np.bincount(signal, weights=weights * weights, minlength=len(SIGNALS)))
+            self.document_frequency[tokens.observed] += 1
+        df = self.document_frequency[tokens.counted]
+        weights = tokens.term_frequency * np.log((self.documents + 1) / (df + 0.5))
+        norms = np.sqrt(np.bincount(signals, weights=weights * weights, minlength=len(SIGNALS)))
         norms[norms == 0] = 1.0
-        return SparseVector(unique, weights / norms[signal], tokens.words)
+        return SparseVector(tokens.ids, weights / norms[signals], tokens.words)
 
 
 @dataclass(slots=True)
@@ -152,19 +164,12 @@ class SparseSum:
     def add(self, ids: np.ndarray, values: np.ndarray) -> None:
         if not len(ids):
             return
+        from newsprism.stories.kernels import merge_sums  # numba, loaded on first use
+
         # Open stories' members keep narrower arrays (cluster.Member); sums stay wide.
         ids, values = ids.astype(np.int64, copy=False), values.astype(np.float64, copy=False)
-        if not len(self.ids):
-            merged_ids, merged_values = ids.copy(), values.copy()
-        else:
-            all_ids = np.concatenate([self.ids, ids])
-            merged_ids, inverse = np.unique(all_ids, return_inverse=True)
-            merged_values = np.bincount(
-                inverse, weights=np.concatenate([self.values, values]), minlength=len(merged_ids)
-            )
-        self.ids, self.values = merged_ids, merged_values
-        self.norm_sq = np.bincount(
-            merged_ids >> SPACE_BITS, weights=merged_values * merged_values, minlength=len(SIGNALS)
+        self.ids, self.values, self.norm_sq = merge_sums(
+            self.ids, self.values, ids, values, SPACE_BITS, len(SIGNALS)
         )
 
     def cosines(self, other: SparseSum) -> np.ndarray:
@@ -212,53 +217,15 @@ def pair_cosines(vectors: list[SparseVector]) -> np.ndarray:
     return result
 
 
-class SparseScorer:
-    """Cosines of one article vector with many story sums at once.
+def story_cosines(vector: SparseVector, sums: list[SparseSum]) -> np.ndarray:
+    """(len(sums), signals) cosines of an article's ``vector`` with each story sum, one
+    compiled pass over each sum's ids (``kernels.cosines_with_sum``)."""
+    from newsprism.stories.kernels import cosines_with_sum  # numba, loaded on first use
 
-    The article's few ids go into a small open table (65,536 slots, half a megabyte,
-    so it stays in cache); every id of every candidate story is looked up there in
-    one vectorised gather, and the matches summed per story and signal. When two of
-    the article's own ids share a table slot (a few articles in a hundred) the
-    lookup is a binary search in its sorted ids instead: the same result, slower.
-    """
-
-    _BITS = 16
-
-    def __init__(self) -> None:
-        self._ids = np.full(1 << self._BITS, -1, dtype=np.int64)
-        self._values = np.zeros(1 << self._BITS)
-
-    @classmethod
-    def _slot(cls, ids: np.ndarray) -> np.ndarray:
-        # Multiplicative hashing: a word's ids in the three signals land apart.
-        return ((ids * 2654435761) >> 16) & ((1 << cls._BITS) - 1)
-
-    def cosines(self, vector: SparseVector, sums: list[SparseSum]) -> np.ndarray:
-        """(len(sums), signals) cosines of ``vector`` with each sum."""
-        count, width = len(sums), len(SIGNALS)
-        result = np.zeros((count, width))
-        if not count or not len(vector.ids):
-            return result
-        ids = np.concatenate([s.ids for s in sums])
-        values = np.concatenate([s.values for s in sums])
-        lengths = np.fromiter((len(s.ids) for s in sums), np.int64, count)
-        own = self._slot(vector.ids)
-        self._ids[own] = vector.ids
-        if np.array_equal(self._ids[own], vector.ids):  # no two ids share a slot
-            self._values[own] = vector.values
-            slots = self._slot(ids)
-            hit = self._ids[slots] == ids
-            weights = values[hit] * self._values[slots[hit]]
-            self._ids[own] = -1
-        else:
-            self._ids[own] = -1
-            position = np.searchsorted(vector.ids, ids)
-            position[position == len(vector.ids)] = 0
-            hit = vector.ids[position] == ids
-            weights = values[hit] * vector.values[position[hit]]
-        owner = np.repeat(np.arange(count) * width, lengths)[hit]
-        dots = np.bincount(
-            owner + (ids[hit] >> SPACE_BITS), weights=weights, minlength=count * width
-        ).reshape(count, width)
-        norms = np.sqrt(np.concatenate([s.norm_sq for s in sums]).reshape(count, width))
-        return np.divide(dots, norms, out=result, where=norms > 0)
+    result = np.zeros((len(sums), len(SIGNALS)))
+    if len(vector.ids):
+        for row, story in zip(result, sums, strict=True):
+            cosines_with_sum(
+                vector.ids, vector.values, story.ids, story.values, story.norm_sq, SPACE_BITS, row
+            )
+    return result

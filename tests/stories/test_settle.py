@@ -6,7 +6,7 @@ import numpy as np
 
 from newsprism.stories.cluster import ClusterParams, StoryClusterer
 from newsprism.stories.settle import average_linkage_groups, keys_for_groups
-from newsprism.stories.sparse import SparseScorer, SparseSum, TermSpace, pair_cosines
+from newsprism.stories.sparse import SparseSum, TermSpace, pair_cosines, story_cosines
 
 START = datetime(2021, 3, 1, 9, tzinfo=UTC)
 
@@ -56,7 +56,7 @@ def test_pair_cosines_are_the_cosines_the_scorer_computes_against_one_article_st
             one = SparseSum.empty()
             one.add(other.ids, other.values)
             sums.append(one)
-        expected = SparseScorer().cosines(vector, sums)  # (articles, signals)
+        expected = story_cosines(vector, sums)  # (articles, signals)
         assert np.allclose(cosines[:, position, :].T, expected)
     assert cosines[0, 0, 1] > 0.2 > cosines[0, 0, 2]
 

@@ -10,11 +10,11 @@ import numpy as np
 from newsprism.stories.sparse import (
     SIGNALS,
     SPACE_BITS,
-    SparseScorer,
     SparseSum,
     SparseVector,
     TermSpace,
     slot_of,
+    story_cosines,
     tokenize,
 )
 
@@ -88,31 +88,52 @@ def test_rare_words_weigh_more_than_common_ones():
     assert weight["filibuster"] > 3 * weight["senate"]
 
 
-def test_batched_cosines_equal_the_plain_sums_on_both_lookup_paths():
+def _random_stories(rng, ids: np.ndarray, count: int) -> list[SparseSum]:
+    """Story sums of one to three members, each sharing a few of ``ids``."""
+    stories = []
+    for _ in range(count):
+        story = SparseSum.empty()
+        for _ in range(int(rng.integers(1, 4))):
+            members = np.unique(
+                np.concatenate(
+                    [rng.integers(0, 3 << SPACE_BITS, 40), rng.choice(ids, min(8, len(ids)))]
+                )
+            )
+            story.add(members, rng.random(len(members)))
+        stories.append(story)
+    return stories
+
+
+def test_story_cosines_equal_the_plain_sums():
     rng = np.random.default_rng(5)
-    scorer = SparseScorer()
-    collided = 0
     for _ in range(150):
         ids = np.unique(rng.integers(0, len(SIGNALS) << SPACE_BITS, rng.integers(1, 600)))
         vector = SparseVector(ids, rng.random(len(ids)))
-        # Large vectors have two ids in one table slot: the binary-search path.
-        own = SparseScorer._slot(ids)
-        collided += len(np.unique(own)) < len(own)
-        stories = []
-        for _ in range(6):
-            story = SparseSum.empty()
-            for _ in range(int(rng.integers(1, 4))):
-                members = np.unique(
-                    np.concatenate(
-                        [rng.integers(0, 3 << SPACE_BITS, 40), rng.choice(ids, min(8, len(ids)))]
-                    )
-                )
-                story.add(members, rng.random(len(members)))
-            stories.append(story)
-        found = scorer.cosines(vector, stories)
+        stories = _random_stories(rng, ids, 6) + [SparseSum.empty()]
+        found = story_cosines(vector, stories)
+        assert found.shape == (7, len(SIGNALS))
         for row, story in zip(found, stories, strict=True):
             assert np.allclose(row, _plain_cosines(vector, story))
-    assert 0 < collided < 150  # both paths ran
+        assert not found[-1].any()  # an empty story shares nothing
+    assert not story_cosines(SparseVector(np.zeros(0, np.int64), np.zeros(0)), stories).any()
+
+
+def test_a_story_sum_adds_its_members_id_by_id():
+    rng = np.random.default_rng(11)
+    for story in _random_stories(rng, np.arange(50, dtype=np.int64), 40):
+        again = SparseSum.empty()
+        expected: dict[int, float] = {}
+        members = [(story.ids[::2], story.values[::2]), (story.ids[::3], story.values[::3])]
+        for ids, values in members:
+            again.add(ids.astype(np.int32), values.astype(np.float32))  # as members keep them
+            for id_, value in zip(ids.tolist(), values.astype(np.float32).tolist(), strict=True):
+                expected[id_] = expected.get(id_, 0.0) + value
+        assert again.ids.tolist() == sorted(expected)
+        assert np.allclose(again.values, [expected[id_] for id_ in sorted(expected)])
+        norm_sq = np.zeros(len(SIGNALS))
+        for id_, value in expected.items():
+            norm_sq[id_ >> SPACE_BITS] += value * value
+        assert np.allclose(again.norm_sq, norm_sq)
 
 
 def test_two_story_sums_score_each_signal_like_their_plain_cosine():

@@ -3,14 +3,14 @@
 Placing one article walks a dozen candidate stories' sparse sums and merges its own
 vector into one of them. In numpy each of those is a dozen calls on arrays of a few
 hundred ids, so the calls' overhead, not the arithmetic, was most of the time: the
-sparse cosines and the sum merge were a third of ``bench/cluster.py``. Here each is
+sparse cosines and the sum merge were over a quarter of ``bench/cluster.py``. Here each is
 one pass over sorted ids.
 
 Every loop adds in the order the numpy code it replaced did (a story's ids in
 ascending order), so the cosines and sums are the same to the last bit and the same
 stream gives the same stories as before. Compiled on first use and cached beside this
-file (``cache=True``), so only the first process after an install pays the second it
-takes. Imported where first needed, not at the top of ``sparse``: numba adds ~70 MB
+file (``cache=True``), so only the first process after an install pays the two seconds
+it takes. Imported where first needed, not at the top of ``sparse``: numba adds ~70 MB
 and 0.4 s to a process, which the worker process (it only tokenises) and the web
 server never need.
 """

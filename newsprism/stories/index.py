@@ -67,12 +67,12 @@ class CentroidIndex:
         self._free: list[int] = []
         self._size = 0  # rows ever used
         # prefetch(): scores of a batch of queries against the first _prefetched_rows
-        # rows, and the rows changed since (their prefetched scores are stale).
+        # rows, and those of its rows changed since (their prefetched scores are
+        # stale): listed once each in the first _changed_count of _changed_rows, which
+        # each search reads as it is; the set only tells whether a row is listed.
         self._prefetched: np.ndarray | None = None
         self._prefetched_rows = 0
         self._changed: set[int] = set()
-        # The same rows, those of the prefetched ones only, in an array searches read
-        # as they are (the first _changed_count).
         self._changed_rows = np.zeros(256, dtype=np.int64)
         self._changed_count = 0
         # (dim, _COARSE_DIM) orthonormal columns; None when the embedding is small.

@@ -6,6 +6,7 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 import pytest
 from sqlalchemy import select
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from newsprism.ingest.syndication import MIN_WORDS, fingerprint, mark_syndicated_copies
 from newsprism.jobs import backlog_worker
@@ -48,6 +49,36 @@ def test_the_worker_embeds_and_fingerprints_as_this_process_does():
         if ours is not None:
             assert np.array_equal(theirs.signature, ours.signature)
             assert theirs.shingles == ours.shingles
+
+
+def _blas_threads() -> set[int]:
+    return {info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}
+
+
+def test_numpy_keeps_one_thread_here_while_the_worker_holds_the_other_core(engine, tmp_path):
+    _store(engine, _records())
+    alone = open_database(f"sqlite:///{tmp_path / 'alone.sqlite3'}")
+    _store(alone, _records())
+    threads_while = {"worker": set(), "alone": set()}
+
+    def on_progress(case: str):
+        def record(event: str, **_counts) -> None:
+            if event == "clustered":
+                threads_while[case] |= _blas_threads()
+
+        return record
+
+    # Two threads to start with, whatever this machine has, so that one is a change.
+    with threadpool_limits(limits=2, user_api="blas"):
+        Pipeline(engine, params=ClusterParams(), batch_size=4).process(
+            on_progress=on_progress("worker"), refresh=False
+        )
+        assert _blas_threads() == {2}  # given back
+        Pipeline(alone, params=ClusterParams(), batch_size=256).process(
+            on_progress=on_progress("alone"), refresh=False
+        )
+    assert threads_while == {"worker": {1}, "alone": {2}}
+    alone.dispose()
 
 
 def test_a_backlog_of_many_batches_gives_the_stories_and_copies_of_one_process(engine, tmp_path):

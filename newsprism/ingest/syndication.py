@@ -23,6 +23,7 @@ import unicodedata
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import filterfalse
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -111,13 +112,13 @@ _WORD_HASHES: dict[str, int] = {}
 _WORD_HASHES_MAX = 300_000
 
 
-def _word_hashes(words: set[str]) -> dict[str, int]:
+def _word_hashes(words: list[str]) -> dict[str, int]:
     if len(_WORD_HASHES) > _WORD_HASHES_MAX:
         _WORD_HASHES.clear()
     known = _WORD_HASHES
-    for word in words:
-        if word not in known:
-            known[word] = _stable_hash(word)
+    # Most words are known: looking each up beats building the text's set of words.
+    for word in set(filterfalse(known.__contains__, words)):
+        known[word] = _stable_hash(word)
     return known
 
 
@@ -127,7 +128,7 @@ def _shingle_hashes(words: list[str]) -> np.ndarray:
     Each distinct word is hashed once (blake2b); a shingle's hash is a polynomial of
     its words' hashes finished with the splitmix64 mixer, all in wrapping uint64.
     """
-    codes = _word_hashes(set(words))
+    codes = _word_hashes(words)
     word_hashes = np.fromiter(map(codes.__getitem__, words), dtype=np.uint64, count=len(words))
     count = max(len(words) - SHINGLE_WORDS + 1, 1)
     mixed = np.zeros(count, dtype=np.uint64)
@@ -138,7 +139,12 @@ def _shingle_hashes(words: list[str]) -> np.ndarray:
     mixed ^= mixed >> np.uint64(27)
     mixed *= np.uint64(0x94D049BB133111EB)
     mixed ^= mixed >> np.uint64(31)
-    return np.unique(mixed)
+    # np.unique, by sorting and dropping repeats (np.unique's own overhead is ~5x that).
+    mixed.sort()
+    first = np.empty(len(mixed), dtype=bool)
+    first[:1] = True
+    np.not_equal(mixed[1:], mixed[:-1], out=first[1:])
+    return mixed[first]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +161,11 @@ def fingerprint(text: str, *, min_words: int = MIN_WORDS) -> Fingerprint | None:
     if len(words) < max(min_words, 1):
         return None
     hashes = _shingle_hashes(words)
-    # uint64 arithmetic wraps, which is the "mod 2^64" of the hash family.
-    mixed = hashes[:, None] * _MULTIPLIERS[None, :] + _INCREMENTS[None, :]
-    sig = (mixed >> np.uint64(32)).min(axis=0).astype(np.uint32)
+    # uint64 arithmetic wraps, which is the "mod 2^64" of the hash family. The shift
+    # keeps the order, so it is taken after the minimum: on 128 values, not all.
+    mixed = hashes[:, None] * _MULTIPLIERS[None, :]
+    mixed += _INCREMENTS
+    sig = (mixed.min(axis=0) >> np.uint64(32)).astype(np.uint32)
     return Fingerprint(signature=sig, shingles=len(hashes))
 
 

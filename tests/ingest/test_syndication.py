@@ -149,6 +149,9 @@ def test_fingerprints_are_stable_across_processes() -> None:
     assert keys == band_keys(fingerprint(text).signature)
     # Pinned: changing the hashing silently orphans every band already stored.
     assert keys[0] == "00:4fd9b75ef8678028f5fbc7f9"
+    # Its size is the number of distinct 5-word shingles (what containment divides by).
+    words = text_words(text)
+    assert first.shingles == len({tuple(words[i : i + 5]) for i in range(len(words) - 4)})
 
 
 def test_wire_copies_match_and_own_reports_do_not() -> None:

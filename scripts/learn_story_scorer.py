@@ -6,7 +6,8 @@
 ``--centring`` learns the coefficients for centred embeddings (``scorer.CENTRED_*``,
 ``NEWSPRISM_STORY_CENTRING``) instead of the default ones. ``--ceiling`` instead
 learns on the hand-labelled streams themselves and scores them: not a fair score, an
-upper bound on what re-weighting these signals can reach there.
+indication of how far re-weighting these signals goes there (the weights are fitted
+as always, to the candidates' log-loss, not to the clustering score itself).
 
 What it does, reproducibly (no randomness anywhere):
 
@@ -421,7 +422,7 @@ def main() -> None:
     parser.add_argument(
         "--ceiling",
         action="store_true",
-        help="learn on the hand-labelled streams themselves: an upper bound, not a score",
+        help="learn on the hand-labelled streams themselves: an indication, not a score",
     )
     args = parser.parse_args()
     loaded = load_streams(args.corpora, args.cache)

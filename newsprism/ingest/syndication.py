@@ -22,7 +22,7 @@ import re
 import unicodedata
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import filterfalse
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BANDS",
+    "BAND_RETENTION_DAYS",
     "CONTAINMENT_THRESHOLD",
     "COPY_THRESHOLD",
     "MIN_WORDS",
@@ -48,6 +49,7 @@ __all__ = [
     "fingerprint",
     "is_copy",
     "mark_syndicated_copies",
+    "prune_old_bands",
     "text_words",
 ]
 
@@ -75,6 +77,13 @@ MIN_WORDS = 60
 CONTAINMENT_THRESHOLD = 0.75
 # How far apart in time a copy and its original may be published.
 WINDOW_DAYS = 7
+# An article's bands find its copies among articles published within WINDOW_DAYS of
+# it. They are kept this long after publication (for a late feed, or an archive
+# imported soon after), then dropped, at most once a day: an instance keeps a month of
+# bands, not its whole history (32 rows, ~3.9 KB an article, 16 % of a database of
+# full-text articles). A copy checked later than that finds no original.
+BAND_RETENTION_DAYS = 30
+_PRUNE_EVERY = timedelta(days=1)
 # At most this many fingerprints are kept in memory during one pass (~0.6 KB each).
 _KNOWN_FINGERPRINTS = 50_000
 
@@ -282,7 +291,33 @@ def mark_syndicated_copies(
         batch = following
     if pending is not None:
         pending.cancel()
+    prune_old_bands(engine)
     return marked
+
+
+def prune_old_bands(engine: Engine, *, now: datetime | None = None) -> int:
+    """Drop the bands of articles published over ``BAND_RETENTION_DAYS`` before ``now``
+    if a day has passed since the last pruning; the rows dropped. A new database
+    starts the clock on its first pass, so a short-lived one (``eval stories``, a
+    one-off import) never spends time pruning."""
+    now = now or datetime.now(UTC)
+    with engine.begin() as conn:
+        last = syndication_store.bands_pruned_at(conn)
+        if last is not None and now - last < _PRUNE_EVERY:
+            return 0
+        removed = 0
+        if last is not None:
+            removed = syndication_store.prune_bands(
+                conn, published_before=now - timedelta(days=BAND_RETENTION_DAYS)
+            )
+        syndication_store.set_bands_pruned_at(conn, now)
+    if removed:
+        log.info(
+            "syndication: pruned %d bands of articles over %d days old",
+            removed,
+            BAND_RETENTION_DAYS,
+        )
+    return removed
 
 
 def _link_copy(

@@ -15,6 +15,8 @@ from newsprism.store.schema import articles, outlets, stories, syndication_bands
 
 # The id of the last article the syndication step has looked at.
 CHECKED_UP_TO_KEY = "syndication_checked_up_to"
+# When old bands were last pruned (ISO time).
+BANDS_PRUNED_AT_KEY = "syndication_bands_pruned_at"
 
 _WHEN = func.coalesce(articles.c.published_at, articles.c.fetched_at)
 
@@ -33,6 +35,24 @@ def checked_up_to(conn: Connection) -> int:
 
 def set_checked_up_to(conn: Connection, article_id: int) -> None:
     set_meta(conn, CHECKED_UP_TO_KEY, str(article_id))
+
+
+def bands_pruned_at(conn: Connection) -> datetime | None:
+    value = get_meta(conn, BANDS_PRUNED_AT_KEY)
+    return as_utc(datetime.fromisoformat(value)) if value else None
+
+
+def set_bands_pruned_at(conn: Connection, when: datetime) -> None:
+    set_meta(conn, BANDS_PRUNED_AT_KEY, when.isoformat())
+
+
+def prune_bands(conn: Connection, *, published_before: datetime) -> int:
+    """Drop the bands of articles published before ``published_before``; how many rows
+    went (the articles and their copy links stay)."""
+    result = conn.execute(
+        delete(syndication_bands).where(syndication_bands.c.published_at < published_before)
+    )
+    return result.rowcount or 0
 
 
 def count_to_check(conn: Connection) -> int:

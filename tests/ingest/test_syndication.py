@@ -16,12 +16,14 @@ from sqlalchemy import Engine, select
 
 from newsprism.ingest.archive import record_to_article
 from newsprism.ingest.syndication import (
+    BAND_RETENTION_DAYS,
     BANDS,
     band_keys,
     estimated_jaccard,
     fingerprint,
     is_copy,
     mark_syndicated_copies,
+    prune_old_bands,
     text_words,
 )
 from newsprism.jobs.pipeline import Pipeline
@@ -29,7 +31,7 @@ from newsprism.settings import Settings
 from newsprism.store.articles import add_article
 from newsprism.store.schema import articles, syndication_bands
 from newsprism.store.stories import get_story, iter_all_story_ids, story_articles
-from newsprism.store.syndication import original_counts
+from newsprism.store.syndication import original_counts, set_bands_pruned_at
 from newsprism.stories.cluster import ClusterParams
 from newsprism.web.app import create_app
 from tests.conftest import SHARED_DATA
@@ -332,3 +334,36 @@ def test_window_is_measured_from_publication(engine: Engine) -> None:
     ids = _store(engine, [weekly, ap])
     assert mark_syndicated_copies(engine) == 1
     assert _links(engine)[ids[weekly["id"]]] == ids[AP_TRUMP_WATCHDOG]
+
+
+def test_bands_of_old_articles_are_pruned_once_a_day(engine: Engine) -> None:
+    """Bands only serve copies published within days of each other: a long-running
+    instance drops those of articles over BAND_RETENTION_DAYS old, daily; the articles
+    and their copy links stay."""
+    ap, herald = _wire(AP_TRUMP_WATCHDOG), _wire(HERALD_TRUMP_WATCHDOG)
+    ids = _store(engine, [ap, herald])
+    assert mark_syndicated_copies(engine) == 1
+    links = _links(engine)
+
+    def banded() -> set[int]:
+        with engine.connect() as conn:
+            return set(conn.execute(select(syndication_bands.c.article_id)).scalars())
+
+    both = {ids[AP_TRUMP_WATCHDOG], ids[HERALD_TRUMP_WATCHDOG]}
+    assert banded() == both
+    # The first pass started the clock (now); replay the days after the articles.
+    times = [record_to_article(record).published for record in (ap, herald)]
+    oldest, newest = min(times), max(times)
+    with engine.begin() as conn:
+        set_bands_pruned_at(conn, newest)
+    retention = timedelta(days=BAND_RETENTION_DAYS)
+    assert prune_old_bands(engine, now=newest + timedelta(hours=12)) == 0  # not a day on
+    within = oldest + retention - timedelta(hours=1)
+    assert prune_old_bands(engine, now=within) == 0  # pruned: nothing that old yet
+    assert banded() == both
+    # Half a day on, the oldest is past the retention, but it was pruned today.
+    assert prune_old_bands(engine, now=within + timedelta(hours=12)) == 0
+    assert banded() == both
+    assert prune_old_bands(engine, now=newest + retention + timedelta(days=1)) == 2 * BANDS
+    assert banded() == set()
+    assert _links(engine) == links

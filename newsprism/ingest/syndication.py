@@ -236,7 +236,8 @@ def mark_syndicated_copies(
     Articles are taken in id order and the id of the last one checked is kept in the
     meta table, so a re-run checks nothing twice; each batch is one transaction, so a
     crash loses at most the batch in flight. With a ``worker`` (a long backlog), the
-    next batch is fingerprinted in its process while this one is checked.
+    next batch is fingerprinted in its process while this one is checked. Then, at
+    most once a day, the bands of old articles are dropped (``prune_old_bands``).
     """
     marked = 0
     window = timedelta(days=window_days)

@@ -47,6 +47,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -92,7 +93,8 @@ def pair_signals(stream: Stream, embeddings: np.ndarray) -> Pairs:
     stamps = np.array([a.published.timestamp() for a in stream.articles])
     days = np.abs(stamps[:, None] - stamps[None, :]) / 86400
     dense = embeddings @ embeddings.T
-    outlets = np.array([a.outlet_domain or "" for a in stream.articles])
+    # Where a line names no outlet (UCI), its URL's host does, as a feed's would.
+    outlets = np.array([a.outlet_domain or urlsplit(a.url).hostname or "" for a in stream.articles])
     features = np.stack([dense, sparse[0], sparse[1], sparse[2], days], axis=-1)
     return Pairs(stream.name, stream.gold, outlets, features, days)
 

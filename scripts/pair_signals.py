@@ -127,6 +127,10 @@ def mutual(other_outlets: bool) -> Callable[[Pairs, np.ndarray], np.ndarray]:
     def variant(pairs: Pairs, base_logits: np.ndarray) -> np.ndarray:
         ranks = nearest_ranks(base_logits, pairs.days)
         near = (np.maximum(ranks, ranks.T) <= MUTUAL_NEAREST) & (base_logits > MUTUAL_MIN_LOGIT)
+        # An article with fewer than two others in its window ranks the rest (itself
+        # too) next: those are no neighbours.
+        near &= pairs.days <= WINDOW_DAYS
+        np.fill_diagonal(near, False)
         if other_outlets:
             named = pairs.outlets != ""
             near &= (pairs.outlets[:, None] != pairs.outlets[None, :]) & named[:, None]

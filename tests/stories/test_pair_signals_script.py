@@ -56,8 +56,12 @@ def test_the_mutual_signal_joins_only_named_different_outlets(tmp_path):
     same_outlet = pairs.outlets[:, None] == pairs.outlets[None, :]
     assert not other[same_outlet].any()
     assert other.sum() > 0  # NewsWCL50 names its outlets
-    # An article's own pair and pairs further apart than the window never count.
+    # An article's own pair and pairs further apart than the window never count, even
+    # for an article with no other in its window (its ranks run on past them).
     assert not np.diagonal(every).any() and not every[pairs.days > script.WINDOW_DAYS].any()
+    alone = replace(pairs, days=np.full(pairs.days.shape, 10.0))
+    np.fill_diagonal(alone.days, 0.0)
+    assert not script.mutual(other_outlets=False)(alone, logits)[..., -1].any()
 
 
 def test_pairs_are_scored_and_grouped_for_every_variant():

@@ -43,14 +43,14 @@ def test_ranks_count_only_other_articles_within_the_window():
     assert ranks[3, 2] == 1  # article 0 is out of its window
 
 
-def test_the_mutual_signal_joins_only_named_different_outlets(tmp_path):
+def test_the_mutual_signal_joins_only_named_different_outlets():
     script = _script()
     stream = _stream(script, "newswcl50.jsonl", "newswcl50")
     pairs = script.pair_signals(stream, stream.embeddings)
-    logits = np.full(pairs.days.shape, 2.0)
+    near = np.full(pairs.days.shape, 0.9)  # every pair likely: ranks alone decide
     n = len(pairs.gold)
-    every = script.mutual(other_outlets=False)(pairs, logits)[..., -1]
-    other = script.mutual(other_outlets=True)(pairs, logits)[..., -1]
+    every = script.mutual(other_outlets=False)(pairs, near)[..., -1]
+    other = script.mutual(other_outlets=True)(pairs, near)[..., -1]
     assert every.shape == (n, n) and every.sum() > 0
     assert not (other > every).any()
     same_outlet = pairs.outlets[:, None] == pairs.outlets[None, :]
@@ -61,7 +61,7 @@ def test_the_mutual_signal_joins_only_named_different_outlets(tmp_path):
     assert not np.diagonal(every).any() and not every[pairs.days > script.WINDOW_DAYS].any()
     alone = replace(pairs, days=np.full(pairs.days.shape, 10.0))
     np.fill_diagonal(alone.days, 0.0)
-    assert not script.mutual(other_outlets=False)(alone, logits)[..., -1].any()
+    assert not script.mutual(other_outlets=False)(alone, near)[..., -1].any()
 
 
 def test_pairs_are_scored_and_grouped_for_every_variant():
